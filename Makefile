@@ -1,0 +1,27 @@
+# All set-up happens here: `make test` and `make demo` work on a fresh clone.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: test demo export clean-nbs docs
+
+$(VENV)/.installed: pyproject.toml settings.ini
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@echo "installing fastddss[dev] into $(VENV) (torch comes from local wheels where present)"
+	@$(PY) -m pip install -q -e ".[dev]" > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
+	@touch $@
+
+## test: run every notebook (nbdev_test) and tests/ (pytest); ends with `N passed, N failed`
+test: $(VENV)/.installed
+	@$(PY) tests/run_all.py
+
+## demo: the main job (writes outputs/demo/)
+demo: $(VENV)/.installed
+	@$(PY) -c "from fastddss.demo import main; main()"
+
+## export: notebooks -> fastddss/ ; clean-nbs: strip notebook metadata before committing
+export: $(VENV)/.installed
+	@$(VENV)/bin/nbdev_export
+clean-nbs: $(VENV)/.installed
+	@$(VENV)/bin/nbdev_clean

@@ -1,0 +1,40 @@
+"Project-level checks: the library is in sync with the notebooks, clean, and free of dev-only dependencies at run time."
+import json, shutil, subprocess, sys, tomllib
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+def test_nbdev_export_is_a_no_op(tmp_path):
+    "Exporting the notebooks again reproduces fastddss/ byte for byte."
+    for name in ["nbs", "fastddss", "settings.ini"]:
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, tmp_path / name)
+    subprocess.run([str(BIN / "nbdev_export")], cwd=tmp_path, check=True, capture_output=True)
+    for f in sorted((tmp_path / "fastddss").glob("*.py")):
+        assert f.read_text() == (ROOT / "fastddss" / f.name).read_text(), f"fastddss/{f.name} is out of sync with nbs/: run nbdev_export"
+    assert {f.name for f in (tmp_path / "fastddss").glob("*.py")} == {f.name for f in (ROOT / "fastddss").glob("*.py")}
+
+@pytest.mark.parametrize("nb", sorted((ROOT / "nbs").glob("*.ipynb")), ids=lambda p: p.name)
+def test_notebook_is_clean(nb):
+    "Notebooks are committed as nbdev_clean leaves them: no execution counts, no cell metadata, no light outputs forgotten."
+    cells = json.loads(nb.read_text())["cells"]
+    for i, c in enumerate(cells):
+        assert c.get("metadata", {}) == {}, f"{nb.name} cell {i} has metadata: run nbdev_clean"
+        if c["cell_type"] == "code": assert c.get("execution_count") is None, f"{nb.name} cell {i} has an execution count: run nbdev_clean"
+    assert nb.stat().st_size < 1_500_000, f"{nb.name} is heavy: clear large outputs"
+
+def test_runtime_does_not_need_dev_tools():
+    "Importing every module pulls in neither nbdev nor fastcore (they are dev-only)."
+    mods = [f"fastddss.{f.stem}" for f in (ROOT / "fastddss").glob("*.py") if not f.stem.startswith("_")]
+    code = f"import sys; import {', '.join(mods)}; bad = [m for m in ('nbdev', 'fastcore', 'execnb') if m in sys.modules]; print(bad); sys.exit(bool(bad))"
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert p.returncode == 0, f"runtime imports dev tools: {p.stdout}{p.stderr}"
+
+def test_dependencies_declared():
+    "Runtime requirements are what the code imports; dev pins are the nbdev 2 set."
+    proj = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    deps = " ".join(proj["dependencies"])
+    assert "nbdev" not in deps and "fastcore" not in deps
+    dev = proj["optional-dependencies"]["dev"]
+    for pin in ["nbdev==2.4.14", "fastcore<2", "execnb<0.2", "ghapi<2"]: assert pin in dev
