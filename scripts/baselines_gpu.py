@@ -1,4 +1,7 @@
-# Finish the teacher's schedule from the carried checkpoint, export it, and sample the baseline table on the GPU.
+# How the shipped teacher was finished and the baseline samples of results/baselines_mnist.json were made on a
+# lent GPU (the device tool), from the repo root with `.gpu/` carried (`.gpu/run2/run/checkpoint.pt` is the
+# checkpoint written by scripts/train_teacher_gpu.py). Score the samples with scripts/score_baselines.py DIR.
+# Without a GPU: fastddss.evaluation.baseline_table(load_teacher(), Reference.mnist()) (about 2.5 hours on 2 cores).
 import json, os, shutil, sys, time
 import numpy as np, torch
 sys.path.insert(0, ".")

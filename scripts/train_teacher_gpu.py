@@ -1,4 +1,7 @@
-# Train the shipped MNIST teacher on the lent GPU (run from the repo root; writes to $OUT).
+# How the shipped teacher was trained on a lent GPU (the device tool), from the repo root with `.gpu/` carried:
+#   .gpu/mnist_train.npz = np.savez_compressed(path, x=fastddss.data.load_mnist("train")[0].numpy())
+# It stopped at its time limit (step 25,285 of 30,000); scripts/baselines_gpu.py resumed it to 30,000.
+# Without a GPU: `fastddss train-teacher --steps 30000` does the same run (about 8 hours on 2 cores), resumably.
 import json, os, sys, time
 import numpy as np, torch
 sys.path.insert(0, ".")
@@ -9,8 +12,6 @@ from fastddss.data import save_images
 out = os.environ["OUT"]
 x = torch.from_numpy(np.load(".gpu/mnist_train.npz")["x"])
 print(torch.__version__, torch.cuda.get_device_name(), flush=True)
-
-
 steps = 30_000
 
 t0 = time.time()
