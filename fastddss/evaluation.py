@@ -12,6 +12,7 @@ from tqdm.auto import tqdm
 from .data import load_mnist
 from .metrics import features, fid, inception_score, kid_subsets, load_classifier
 from .sampling import ddim, ddpm
+from .ggdm import ggdm
 from .schedules import linear_grid, logsnr_grid, quadratic_grid
 
 # %% auto #0
@@ -50,14 +51,14 @@ def score(samples: Tensor, ref: Reference, kid_subsets_n: int = 100) -> dict:
                 inception_score=inception_score(logits))
 
 # %% ../nbs/02d_evaluation.ipynb #f1f568a6
-SAMPLERS = {"ddim": ddim, "ddpm": ddpm}                         # name -> sampler function
+SAMPLERS = {"ddim": ddim, "ddpm": ddpm, "ggdm": ggdm}           # name -> sampler function (ggdm: notebook 03)
 GRIDS = {"linear": linear_grid, "quadratic": quadratic_grid, "logsnr": logsnr_grid}  # name -> grid function
 
 def evaluate(model,                         # a model following the protocol
              sampler: str,                  # a key of SAMPLERS
              K: int,                        # steps
              ref: Reference,
-             grid: str = "linear",          # a key of GRIDS, or a list of times
+             grid: str | None = "linear",   # a key of GRIDS, a list of times, or None: the sampler's own (a learned GGDM's)
              n: int = 5000,                 # number of samples
              seed: int = 0,                 # seeds the initial noise; seed + 1 the sampler's noise
              batch_size: int = 1000,
@@ -67,7 +68,8 @@ def evaluate(model,                         # a model following the protocol
             ) -> dict:
     "Sample `n` images, score them and return a record of the sampler, grid, seeds, NFE, reference and scores."
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}: expected one of {sorted(SAMPLERS)}")
-    ts = GRIDS[grid](model.schedule, K) if isinstance(grid, str) else torch.as_tensor(grid, dtype=torch.float64)
+    if grid is None and "params" not in hyper: raise ValueError("grid=None takes the times of a learned sampler passed as params=")
+    ts = (None if grid is None else GRIDS[grid](model.schedule, K) if isinstance(grid, str) else torch.as_tensor(grid, dtype=torch.float64))
     counter, t0 = CountingModel(model.to(device)), time.time()
     z = torch.randn(n, 1, 28, 28, generator=torch.Generator().manual_seed(seed))
     g, out = torch.Generator(device).manual_seed(seed + 1), []
@@ -75,7 +77,9 @@ def evaluate(model,                         # a model following the protocol
         for zb in tqdm(z.split(batch_size), desc=f"{sampler} {grid} K={K}", disable=not progress, leave=False):
             out.append(SAMPLERS[sampler](counter, zb.to(device), ts, generator=g, **hyper).cpu())
     samples = torch.cat(out)
-    return dict(sampler=sampler, hyper=hyper, grid=grid if isinstance(grid, str) else "custom", times=ts.tolist(),
+    times = ts.tolist() if ts is not None else hyper["params"].times().tolist()
+    return dict(sampler=sampler, hyper={k: v if isinstance(v, (int, float, str, bool)) else repr(v) for k, v in hyper.items()},
+                grid=grid if isinstance(grid, str) else "learned" if grid is None else "custom", times=times,
                 K=K, nfe=counter.calls // len(out), n=n, seed=seed, feature_net=f"{ref.net_name} classifier (held-out acc {ref.net.info['held_out_accuracy']:.3f})",
                 reference=ref.name, seconds=round(time.time() - t0, 1), device=str(device), **score(samples, ref)), samples
 

@@ -21,8 +21,9 @@ __all__ = ['ASSETS', 'TEACHER_FILE', 'timestep_embedding', 'ResBlock', 'UNet', '
 def timestep_embedding(t: Tensor, dim: int) -> Tensor:
     "Sinusoidal features of $1000\\,t$ (t in [0, 1]), shape (batch, dim)."
     half = dim // 2
-    freqs = torch.exp(-math.log(10_000) * torch.arange(half, device=t.device, dtype=torch.float32) / half)
-    args = 1000 * t.float()[:, None] * freqs[None]
+    dt = torch.promote_types(t.dtype, torch.float32)   # float32, or float64 for float64 inputs
+    freqs = torch.exp(-math.log(10_000) * torch.arange(half, device=t.device, dtype=dt) / half)
+    args = 1000 * t.to(dt)[:, None] * freqs[None]
     return torch.cat([args.cos(), args.sin()], 1)
 
 class ResBlock(nn.Module):
