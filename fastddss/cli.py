@@ -39,7 +39,8 @@ def _ddss(a):
     params = GGDM(GRIDS[a.grid](model.schedule, a.steps), a.variant)
     ck = train_ddss(model, params, load_mnist("train")[0], out, iters=a.iters, batch_size=a.batch_size, real_batch=a.real_batch,
                     lr=a.lr, seed=a.seed, remat=not a.no_remat, time_limit=a.time_limit, device=a.device, progress=not a.quiet)
-    params.info = dict(teacher=fingerprint(model), grid=a.grid, iters=ck["it"], batch_size=a.batch_size, real_batch=a.real_batch,
+    params.info = dict(teacher=fingerprint(model), teacher_file=str(a.teacher or "shipped teacher_mnist.safetensors"),
+                       schedule=repr(model.schedule), prediction=model.prediction, grid=a.grid, iters=ck["it"], batch_size=a.batch_size, real_batch=a.real_batch,
                        lr=a.lr, seed=a.seed, seconds=round(ck["seconds"]), final_loss=ck["history"][-1] if ck["history"] else None)
     save_sampler(params, out / "sampler.safetensors")
     json.dump(ck["history"], open(out / "history.json", "w"))

@@ -49,3 +49,47 @@ def test_trajectory_and_callback(model):
     out, states = ddpm(model, z, ts, trajectory=True, generator=torch.Generator().manual_seed(0), callback=lambda d: seen.append(d["z"]))
     assert states.shape == (4, 4, 2) and torch.equal(states[0], z) and torch.equal(states[-1], out)
     assert all(torch.equal(a, b) for a, b in zip(seen, states[1:]))
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_ggdm_dtype_follows_input_and_params_stay_float64(model, dtype):
+    from fastddss.ggdm import GGDM, ggdm
+    params = GGDM(linear_grid(model.schedule, 4), "ggdm+pred+time")
+    x = ggdm(model, torch.randn(8, 2, dtype=dtype), params=params, generator=torch.Generator().manual_seed(0))
+    assert x.dtype == dtype and all(p.dtype == torch.float64 for p in params.parameters())
+
+def test_learned_ggdm_noise_is_seeded(model):
+    "Once the noise angles are non-zero, the same generator seed gives the same samples and another seed others."
+    from fastddss.ggdm import GGDM, ggdm
+    params = GGDM(linear_grid(model.schedule, 4), "vars")
+    with torch.no_grad(): params.theta.fill_(0.3)
+    z = torch.randn(16, 2)
+    run = lambda s: ggdm(model, z, params=params, generator=torch.Generator().manual_seed(s))
+    assert torch.equal(run(1), run(1)) and not torch.allclose(run(1), run(2))
+
+def test_shipped_sampler_loads_for_the_shipped_teacher():
+    "The learned K=5 sampler shipped for the demo loads without a teacher-mismatch warning and runs in 5 NFE."
+    import warnings
+    from fastddss.evaluation import CountingModel
+    from fastddss.ggdm import ggdm, load_sampler
+    from fastddss.teacher import ASSETS, load_teacher
+    teacher = load_teacher()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        params = load_sampler(ASSETS / "ggdm_pred_time_k5.safetensors", teacher)
+    counter = CountingModel(teacher)
+    with torch.no_grad(): x = ggdm(counter, torch.randn(2, 1, 28, 28), params=params, generator=torch.Generator().manual_seed(0))
+    assert counter.calls == 5 and x.shape == (2, 1, 28, 28) and torch.isfinite(x).all()
+
+def test_evaluate_runs_a_learned_sampler_on_its_own_times():
+    "evaluate(grid=None) takes the learned sampler's times, records them, and refuses grid=None without a sampler."
+    from fastddss.data import load_mnist
+    from fastddss.evaluation import Reference, evaluate
+    from fastddss.ggdm import GGDM
+    from fastddss.teacher import load_teacher
+    teacher, ref = load_teacher(), Reference(load_mnist("held_out")[0][:100], "100 held-out digits")
+    params = GGDM(linear_grid(teacher.schedule, 3), "ggdm+pred+time")
+    with torch.no_grad(): params.logits.add_(torch.tensor([0.3, 0.0, -0.3], dtype=torch.float64))
+    rec, x = evaluate(teacher, "ggdm", 3, ref, grid=None, n=20, batch_size=10, progress=False, params=params)
+    assert rec["grid"] == "learned" and rec["nfe"] == 3 and x.shape == (20, 1, 28, 28)
+    assert rec["times"] == params.times().tolist() and rec["times"] != linear_grid(teacher.schedule, 3).tolist()
+    with pytest.raises(ValueError, match="grid=None"): evaluate(teacher, "ddim", 3, ref, grid=None, n=4, progress=False)
