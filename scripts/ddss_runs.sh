@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# The DDSS runs behind the table of nbs/04_ddss.ipynb: each learns a GGDM sampler for the shipped teacher
-# on CPU and scores 5,000 samples (noise seed 0, sampler seed 1, as the baselines) on the eval network.
+# The DDSS runs behind the table of nbs/04_ddss.ipynb: each learns a GGDM sampler for the shipped teacher and
+# scores 5,000 samples (noise seed 0, sampler seed 1, as the baselines) on the eval network.
 # Resumable: a finished run (eval.json present) is skipped, an interrupted one continues from its checkpoint.
-# Usage: bash scripts/ddss_runs.sh [runs folder, default runs/ddss]
+# Usage: bash scripts/ddss_runs.sh [runs folder, default runs/ddss]   (DEVICE=cuda to run on a GPU)
+# About two hours of 2 CPU cores in all, evaluation included.
 set -euo pipefail
 root=${1:-runs/ddss}
-run() {  # variant K iters
-  out="$root/${1}_k$2"
+run() {  # variant K iters [lr]
+  lr=${4:-5e-3}
+  out="$root/${1}_k$2"; [ "$lr" != 5e-3 ] && out="${out}_lr$lr"
   [ -f "$out/eval.json" ] && { echo "done: $out"; return; }
   resume=""; [ -f "$out/checkpoint.pt" ] && resume="--resume"
-  fastddss ddss --variant "$1" --steps "$2" --iters "$3" --eval-n 5000 --out "$out" $resume --quiet
+  fastddss ddss --variant "$1" --steps "$2" --iters "$3" --lr "$lr" --eval-n 5000 --out "$out" \
+    --device "${DEVICE:-cpu}" $resume --quiet
 }
 run ggdm+pred+time 5 80
 run ggdm+pred+time 10 50
@@ -19,3 +22,7 @@ run ggdm+pred 5 80
 run vars 10 40
 run ggdm 10 40
 run ggdm+pred 10 40
+run ggdm+pred+time 15 30
+run ggdm+pred+time 15 30 1e-3   # lr 5e-3 made K=15 worse than DDIM: the smaller learning rate
+run ggdm+pred+time 20 30 1e-3
+run ggdm+pred+time 25 30 1e-3

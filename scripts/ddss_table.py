@@ -12,13 +12,13 @@ for d in sorted(root.iterdir()):
     if not (d / "eval.json").exists(): print(f"skipping {d}: not finished"); continue
     rec = json.loads((d / "eval.json").read_text())
     rec["history"] = json.loads((d / "history.json").read_text())
-    name = f"{rec['variant'].replace('+', '_')}_k{rec['K']}"
+    name = d.name.replace("+", "_")                 # variant_kK, with _lrX when the learning rate is not 5e-3
     shutil.copy(d / "sampler.safetensors", res / "ddss" / f"{name}.safetensors")
-    if rec["variant"] == "ggdm+pred+time" and rec["K"] in (5, 10):
+    if name in ("ggdm_pred_time_k5", "ggdm_pred_time_k10"):
         shutil.copy(d / "sampler.safetensors", Path("fastddss/assets") / f"ggdm_{name}.safetensors".replace("ggdm_ggdm", "ggdm"))
     rec["sampler_file"] = f"results/ddss/{name}.safetensors"
     rows.append(rec)
-    print(f"{rec['variant']:16s} K={rec['K']:2d}: FID {rec['fid']:.2f}  KID×1e3 {rec['kid_x1e3']:.0f}  IS {rec['inception_score']:.2f}"
+    print(f"{rec['variant']:16s} K={rec['K']:2d} lr {rec['ddss']['lr']:g}: FID {rec['fid']:.2f}  KID×1e3 {rec['kid_x1e3']:.0f}  IS {rec['inception_score']:.2f}"
           f"  ({rec['ddss']['iters']} iterations, {rec['ddss']['seconds']} s)")
 what = ("GGDM samplers learned with DDSS (scripts/ddss_runs.sh) for the shipped teacher on 2 CPU cores; each scored on 5,000 "
         "samples (noise seed 0, sampler seed 1, as results/baselines_mnist.json) against the 4,500 training digits on the eval network")
