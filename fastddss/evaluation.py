@@ -13,6 +13,7 @@ from .data import load_mnist
 from .metrics import features, fid, inception_score, kid_subsets, load_classifier
 from .sampling import ddim, ddpm
 from .ggdm import ggdm
+from .solvers import dpm_solver_pp, heun, karras_grid
 from .schedules import linear_grid, logsnr_grid, quadratic_grid
 
 # %% auto #0
@@ -51,8 +52,8 @@ def score(samples: Tensor, ref: Reference, kid_subsets_n: int = 100) -> dict:
                 inception_score=inception_score(logits))
 
 # %% ../nbs/02d_evaluation.ipynb #f1f568a6
-SAMPLERS = {"ddim": ddim, "ddpm": ddpm, "ggdm": ggdm}           # name -> sampler function (ggdm: notebook 03)
-GRIDS = {"linear": linear_grid, "quadratic": quadratic_grid, "logsnr": logsnr_grid}  # name -> grid function
+SAMPLERS = {"ddim": ddim, "ddpm": ddpm, "ggdm": ggdm, "dpm++": dpm_solver_pp, "heun": heun}  # name -> sampler (ggdm: notebook 03; dpm++, heun: 06)
+GRIDS = {"linear": linear_grid, "quadratic": quadratic_grid, "logsnr": logsnr_grid, "karras": karras_grid}  # name -> grid function
 
 def evaluate(model,                         # a model following the protocol
              sampler: str,                  # a key of SAMPLERS
