@@ -14,6 +14,8 @@ from .metrics import features, fid, inception_score, kid_subsets, load_classifie
 from .sampling import ddim, ddpm
 from .ggdm import ggdm
 from .solvers import dpm_solver_pp, heun, karras_grid
+from .flow import flow_grid
+from .redi import redi
 from .schedules import linear_grid, logsnr_grid, quadratic_grid
 
 # %% auto #0
@@ -52,8 +54,8 @@ def score(samples: Tensor, ref: Reference, kid_subsets_n: int = 100) -> dict:
                 inception_score=inception_score(logits))
 
 # %% ../nbs/02d_evaluation.ipynb #f1f568a6
-SAMPLERS = {"ddim": ddim, "ddpm": ddpm, "ggdm": ggdm, "dpm++": dpm_solver_pp, "heun": heun}  # name -> sampler (ggdm: notebook 03; dpm++, heun: 06)
-GRIDS = {"linear": linear_grid, "quadratic": quadratic_grid, "logsnr": logsnr_grid, "karras": karras_grid}  # name -> grid function
+SAMPLERS = {"ddim": ddim, "ddpm": ddpm, "ggdm": ggdm, "dpm++": dpm_solver_pp, "heun": heun, "redi": redi}  # name -> sampler (ggdm: notebook 03; dpm++, heun: 06; redi: 08, needs kb=, k=, v=)
+GRIDS = {"linear": linear_grid, "quadratic": quadratic_grid, "logsnr": logsnr_grid, "karras": karras_grid, "flow": flow_grid}  # name -> grid function (flow: notebook 07)
 
 def evaluate(model,                         # a model following the protocol
              sampler: str,                  # a key of SAMPLERS
