@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: test demo export clean-nbs docs
+.PHONY: test demo export clean-nbs docs docs-check
 
 $(VENV)/.installed: pyproject.toml settings.ini
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -25,3 +25,10 @@ export: $(VENV)/.installed
 	@$(VENV)/bin/nbdev_export
 clean-nbs: $(VENV)/.installed
 	@$(VENV)/bin/nbdev_clean
+
+## docs: HTML of the executed notebooks + index in _docs/ (nbconvert; MathJax local via npm when it can be had, else CDN)
+docs: $(VENV)/.installed
+	@$(PY) scripts/build_docs.py
+## docs-check: screenshots of the rendered pages in headless chromium (_docs/screenshots/)
+docs-check: docs
+	@bash scripts/check_docs.sh

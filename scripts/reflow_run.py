@@ -4,7 +4,7 @@
 3. 5,000 pairs from the 2-RF flow (8 Euler steps) and 1-step distillation on them (s = 1) -> distilled.safetensors;
 4. scores (5,000 samples, noise seed 0, eval network): teacher as a flow (1-RF) and 2-RF with 1, 2, 4 Euler steps,
    the distilled flow with 1; results/reflow_mnist.json and results/reflow_samples.png.
-Usage: python scripts/reflow_run.py [--out runs/reflow] [--reflow-steps 1200] [--distill-steps 600] [--lr 2e-4]"""
+Usage: python scripts/reflow_run.py [--out runs/reflow] [--reflow-steps 600] [--distill-steps 400] [--lr 2e-4]"""
 import argparse, copy, json, os
 from pathlib import Path
 import torch
@@ -19,7 +19,7 @@ from fastddss.teacher import load_teacher
 
 p = argparse.ArgumentParser()
 p.add_argument("--out", default="runs/reflow"); p.add_argument("--pairs", type=int, default=5000)
-p.add_argument("--reflow-steps", type=int, default=1200); p.add_argument("--distill-steps", type=int, default=600)
+p.add_argument("--reflow-steps", type=int, default=600); p.add_argument("--distill-steps", type=int, default=400)
 p.add_argument("--lr", type=float, default=2e-4); p.add_argument("--n", type=int, default=5000)
 a = p.parse_args()
 out, res = Path(a.out), Path("results"); out.mkdir(parents=True, exist_ok=True)
