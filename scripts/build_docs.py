@@ -43,6 +43,10 @@ def main():
     entries = []
     for f in sorted((ROOT / "nbs").glob("*.ipynb")):
         nb = nbformat.read(f, as_version=4)
+        nb.cells = [c for c in nb.cells if not (c.cell_type == "code" and c.source.lstrip().startswith("#| hide"))]
+        for c in nb.cells:   # tqdm's "IProgress not found" warning (no ipywidgets) is noise for a reader
+            if c.cell_type == "code":
+                c.outputs = [o for o in c.get("outputs", []) if not (o.get("name") == "stderr" and "TqdmWarning" in o.get("text", ""))]
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f.stem}})
         (out / f"{f.stem}.html").write_text(body)
         title, summary = title_and_summary(nb)
