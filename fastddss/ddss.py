@@ -12,7 +12,7 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 from .ggdm import GGDM, fingerprint, ggdm
 from .metrics import kid, load_classifier
-from .teacher import save_atomic
+from .teacher import load_checkpoint, save_atomic
 
 # %% auto #0
 __all__ = ['ddss_loss', 'train_ddss']
@@ -67,7 +67,7 @@ def train_ddss(model,                   # the frozen teacher (a model following 
     opt = torch.optim.Adam(params.parameters(), lr=lr)
     ck = dict(it=0, history=[], seconds=0.0)
     if path.exists():
-        ck = torch.load(path, weights_only=False)
+        ck = load_checkpoint(path)
         diff = {k: (ck["config"].get(k), v) for k, v in config.items() if ck["config"].get(k) != v}
         if diff: raise ValueError(f"{path} belongs to a run with other settings {diff}: use another out_dir or the same settings")
         params.load_state_dict(ck["params"]); opt.load_state_dict(ck["opt"])

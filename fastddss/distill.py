@@ -11,7 +11,7 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 from .schedules import _f64
 from .parameterization import DiffusionModel, bcast, denoise
-from .teacher import save_atomic
+from .teacher import load_checkpoint, save_atomic
 
 # %% auto #0
 __all__ = ['WEIGHTINGS', 'ddim_x_step', 'invert_ddim_step', 'pd_target', 'loss_weight', 'pd_loss', 'distill_round',
@@ -116,7 +116,7 @@ def distill_round(teacher,          # the 2N-step teacher, frozen
     config = dict(N=N, steps=steps, batch_size=batch_size, lr=lr, weighting=weighting, seed=seed, n_train=len(data))
     state = dict(step=0, losses=[], seconds=0.0)
     if ckpt_path.exists():
-        ck = torch.load(ckpt_path, map_location=device, weights_only=False)
+        ck = load_checkpoint(ckpt_path, map_location=device)
         if ck["config"] != config:
             raise ValueError(f"{ckpt_path} was written with other settings ({ck['config']}, not {config}); use a new out_dir")
         student.load_state_dict(ck["student"]); opt.load_state_dict(ck["opt"])
@@ -150,7 +150,7 @@ def distill_round(teacher,          # the 2N-step teacher, frozen
             checkpoint()
         if out_of_time: break
     student.eval().requires_grad_(False)
-    return torch.load(ckpt_path, map_location="cpu", weights_only=False) if ckpt_path.exists() else checkpoint()
+    return load_checkpoint(ckpt_path, map_location="cpu") if ckpt_path.exists() else checkpoint()
 
 # %% ../nbs/05_distill.ipynb #dff0afbd
 def save_student(student: nn.Module, path, N: int, **info):

@@ -14,8 +14,8 @@ from .parameterization import DiffusionModel, bcast, v_from_x_eps
 from .schedules import CosineSchedule
 
 # %% auto #0
-__all__ = ['ASSETS', 'TEACHER_FILE', 'timestep_embedding', 'ResBlock', 'UNet', 'v_loss', 'save_atomic', 'lr_at', 'train_teacher',
-           'export_teacher', 'load_teacher']
+__all__ = ['ASSETS', 'TEACHER_FILE', 'timestep_embedding', 'ResBlock', 'UNet', 'v_loss', 'save_atomic', 'load_checkpoint',
+           'lr_at', 'train_teacher', 'export_teacher', 'load_teacher']
 
 # %% ../nbs/02b_teacher.ipynb #510907e5
 def timestep_embedding(t: Tensor, dim: int) -> Tensor:
@@ -68,6 +68,10 @@ class UNet(nn.Module):
         nn.init.zeros_(self.out[-1].weight); nn.init.zeros_(self.out[-1].bias)
 
     def forward(self, z: Tensor, t: Tensor) -> Tensor:
+        f, c = 2 ** (len(self.config["mults"]) - 1), self.config["in_ch"]
+        if z.ndim != 4 or z.shape[1] != c or z.shape[-2] % f or z.shape[-1] % f:
+            raise ValueError(f"this UNet takes images of shape (batch, {c}, H, W) with H and W divisible by {f} "
+                             f"(the shipped teacher: 28×28 digits), got {tuple(z.shape)}")
         temb = self.temb(timestep_embedding(t, self.config["ch"]))
         h, skips = self.conv_in(z), []
         for block, down in zip(self.down, self.downsample):
@@ -90,6 +94,13 @@ def save_atomic(obj, path):
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     torch.save(obj, tmp); os.replace(tmp, path)
+
+def load_checkpoint(path, map_location=None):
+    "Read a checkpoint written by `save_atomic`; a corrupt or truncated file gets an error that says what to do."
+    try: return torch.load(path, map_location=map_location, weights_only=False)
+    except Exception as e:
+        raise ValueError(f"checkpoint {path} is unreadable ({type(e).__name__}: {str(e)[:100]}): it is corrupt or truncated; "
+                         "delete it to start the run over, or restore it from a backup") from e
 
 def lr_at(step: int, steps: int, lr: float, warmup: int = 500) -> float:
     "Linear warm-up, then cosine decay to lr/10 at the last step."
@@ -121,7 +132,7 @@ def train_teacher(data: Tensor,             # training images (N, C, H, W) in [-
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     state = dict(step=0, losses=[], seconds=0.0)
     if ckpt_path.exists():
-        ck = torch.load(ckpt_path, map_location=device, weights_only=False)
+        ck = load_checkpoint(ckpt_path, map_location=device)
         if ck["config"]["net"] != net.config or ck["config"]["seed"] != seed:
             raise ValueError(f"{ckpt_path} was written by another run (config {ck['config']}); use a new out_dir")
         net.load_state_dict(ck["net"]); ema.load_state_dict(ck["ema"]); opt.load_state_dict(ck["opt"])
@@ -158,7 +169,7 @@ def train_teacher(data: Tensor,             # training images (N, C, H, W) in [-
             state["seconds"] += time.time() - t0; t0 = time.time()
             checkpoint()
         if out_of_time: break
-    return torch.load(ckpt_path, map_location="cpu", weights_only=False) if ckpt_path.exists() else checkpoint()
+    return load_checkpoint(ckpt_path, map_location="cpu") if ckpt_path.exists() else checkpoint()
 
 # %% ../nbs/02b_teacher.ipynb #ff22f68b
 import fastddss
@@ -180,7 +191,11 @@ def load_teacher(path=None,                 # a safetensors file from `export_te
     from safetensors.torch import load_file
     path = Path(path) if path is not None else ASSETS / TEACHER_FILE
     if not path.exists(): raise FileNotFoundError(f"no teacher weights at {path}; train one with train_teacher() and export_teacher()")
-    with safe_open(str(path), "pt") as f: meta = f.metadata()
+    try:
+        with safe_open(str(path), "pt") as f: meta = f.metadata() or {}
+    except Exception as e:
+        raise ValueError(f"{path} is not a readable safetensors file ({e}); it is corrupt or truncated: export or copy it again") from e
+    if "config" not in meta: raise ValueError(f"{path} is not a teacher file written by export_teacher (its metadata has no config)")
     net = UNet(**json.loads(meta["config"])["net"])
     net.load_state_dict(load_file(str(path)))
     model = DiffusionModel(net, CosineSchedule(), prediction="v").to(device).eval()

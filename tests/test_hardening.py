@@ -1,0 +1,45 @@
+"Bad inputs get errors that name the problem and the fix (the README's hardening table lists these)."
+import pytest, torch
+from fastddss.distill import distill_round
+from fastddss.evaluation import Reference, evaluate
+from fastddss.flow import train_flow
+from fastddss.parameterization import DiffusionModel
+from fastddss.schedules import CosineSchedule, linear_grid
+from fastddss.teacher import ASSETS, UNet, load_checkpoint, load_teacher, train_teacher
+
+def tiny(): return DiffusionModel(UNet(ch=8, mults=(1, 2)), CosineSchedule(), prediction="v")
+
+@pytest.fixture
+def corrupt(tmp_path):
+    "A run folder whose checkpoint was cut in half (a copy interrupted, a full disk)."
+    torch.save({"x": torch.zeros(10_000)}, tmp_path / "good.pt")
+    b = (tmp_path / "good.pt").read_bytes()
+    (tmp_path / "checkpoint.pt").write_bytes(b[: len(b) // 2])
+    return tmp_path
+
+def test_corrupt_checkpoint_message(corrupt):
+    with pytest.raises(ValueError, match="corrupt or truncated; delete it"): load_checkpoint(corrupt / "checkpoint.pt")
+
+def test_resuming_from_a_corrupt_checkpoint(corrupt):
+    x = torch.zeros(8, 1, 28, 28)
+    with pytest.raises(ValueError, match="unreadable"): train_teacher(x, corrupt, steps=2, batch_size=4, progress=False)
+    with pytest.raises(ValueError, match="unreadable"): distill_round(tiny(), tiny(), x, corrupt, 2, steps=2, progress=False)
+    with pytest.raises(ValueError, match="unreadable"): train_flow(tiny(), x, x, corrupt, steps=2, progress=False)
+
+def test_missing_or_corrupt_weights(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no teacher weights"): load_teacher(tmp_path / "none.safetensors")
+    (tmp_path / "bad.safetensors").write_bytes(b"\x00" * 64)
+    with pytest.raises(ValueError, match="corrupt or truncated"): load_teacher(tmp_path / "bad.safetensors")
+    with pytest.raises(ValueError, match="not a teacher file"): load_teacher(ASSETS / "pd_student_1.safetensors")
+
+def test_wrong_image_size():
+    teacher = load_teacher()
+    for shape in [(2, 1, 30, 30), (2, 3, 28, 28), (1, 28, 28)]:
+        with pytest.raises(ValueError, match="this UNet takes images of shape"): teacher(torch.zeros(shape), torch.ones(shape[0]))
+
+def test_unknown_sampler_and_too_many_steps():
+    teacher = load_teacher()
+    ref = Reference.mnist("eval")
+    with pytest.raises(ValueError, match="unknown sampler 'plms'"): evaluate(teacher, "plms", 5, ref, n=4, progress=False)
+    from fastddss.schedules import ddpm_schedule
+    with pytest.raises(ValueError, match="too many"): linear_grid(ddpm_schedule(T=10), 20)
