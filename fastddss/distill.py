@@ -11,7 +11,7 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 from .schedules import _f64
 from .parameterization import DiffusionModel, bcast, denoise
-from .teacher import load_checkpoint, save_atomic
+from .teacher import load_checkpoint, run_updates, save_atomic
 
 # %% auto #0
 __all__ = ['WEIGHTINGS', 'ddim_x_step', 'invert_ddim_step', 'pd_target', 'loss_weight', 'pd_loss', 'distill_round',
@@ -128,10 +128,7 @@ def distill_round(teacher,          # the 2N-step teacher, frozen
         save_atomic(ck, ckpt_path)
         return ck
 
-    last = min(steps, stop_after) if stop_after is not None else steps
-    bar = tqdm(range(state["step"], last), initial=state["step"], total=steps, disable=not progress, desc=f"round N={N}")
-    t0 = t_start = time.time()
-    for step in bar:
+    def update(step):
         gen = torch.Generator(device).manual_seed((seed * 1_000_003 + N) * 1_000_003 + step)
         idx = torch.randint(len(data), (batch_size,), generator=gen, device=device)
         i = torch.randint(1, N + 1, (batch_size,), generator=gen, device=device)
@@ -142,13 +139,10 @@ def distill_round(teacher,          # the 2N-step teacher, frozen
                                      f"parameters; lower the learning rate (now {lr:g})")
         opt.zero_grad(set_to_none=True); loss.backward()
         nn.utils.clip_grad_norm_(student.parameters(), 1.0); opt.step()
-        state["losses"].append(loss.item()); state["step"] = step + 1
-        if step % 10 == 0: bar.set_postfix(loss=f"{sum(state['losses'][-50:]) / len(state['losses'][-50:]):.4f}")
-        out_of_time = time_limit is not None and time.time() - t_start > time_limit
-        if (step + 1) % ckpt_every == 0 or step + 1 == last or out_of_time:
-            state["seconds"] += time.time() - t0; t0 = time.time()
-            checkpoint()
-        if out_of_time: break
+        return loss.item()
+
+    run_updates(update, state, steps, checkpoint, ckpt_every=ckpt_every, stop_after=stop_after, time_limit=time_limit,
+                desc=f"round N={N}", progress=progress)
     student.eval().requires_grad_(False)
     return load_checkpoint(ckpt_path, map_location="cpu") if ckpt_path.exists() else checkpoint()
 

@@ -4,14 +4,13 @@
 
 # %% ../nbs/07_rectified_flow.ipynb #7031ff47
 from __future__ import annotations
-import os, time
 from pathlib import Path
 import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 from .schedules import Schedule, _f64, check_grid
 from .parameterization import bcast, denoise
-from .teacher import load_checkpoint, save_atomic
+from .teacher import load_checkpoint, run_updates, save_atomic
 
 # %% auto #0
 __all__ = ['FLOW_TIMES', 'flow_time', 'time_of_flow', 'flow_grid', 'velocity', 'flow_loss', 'make_pairs', 'train_flow']
@@ -138,10 +137,7 @@ def train_flow(model,             # the flow, trained in place (a copy of the te
         save_atomic(ck, ckpt_path)
         return ck
 
-    last = min(steps, stop_after) if stop_after is not None else steps
-    bar = tqdm(range(state["step"], last), initial=state["step"], total=steps, disable=not progress, desc=f"flow ({times})")
-    t0 = t_start = time.time()
-    for step in bar:
+    def update(step):
         gen = torch.Generator(device).manual_seed(seed * 1_000_003 + step)
         idx = torch.randint(len(x), (batch_size,), generator=gen, device=device)
         s = (torch.rand(batch_size, generator=gen, device=device, dtype=torch.float64) * s_max if times == "uniform"
@@ -152,12 +148,9 @@ def train_flow(model,             # the flow, trained in place (a copy of the te
                                      f"lower the learning rate (now {lr:g})")
         opt.zero_grad(set_to_none=True); loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0); opt.step()
-        state["losses"].append(loss.item()); state["step"] = step + 1
-        if step % 10 == 0: bar.set_postfix(loss=f"{sum(state['losses'][-50:]) / len(state['losses'][-50:]):.4f}")
-        out_of_time = time_limit is not None and time.time() - t_start > time_limit
-        if (step + 1) % ckpt_every == 0 or step + 1 == last or out_of_time:
-            state["seconds"] += time.time() - t0; t0 = time.time()
-            checkpoint()
-        if out_of_time: break
+        return loss.item()
+
+    run_updates(update, state, steps, checkpoint, ckpt_every=ckpt_every, stop_after=stop_after, time_limit=time_limit,
+                desc=f"flow ({times})", progress=progress)
     model.eval().requires_grad_(False)
     return load_checkpoint(ckpt_path, map_location="cpu")

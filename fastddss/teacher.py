@@ -15,7 +15,7 @@ from .schedules import CosineSchedule
 
 # %% auto #0
 __all__ = ['ASSETS', 'TEACHER_FILE', 'timestep_embedding', 'ResBlock', 'UNet', 'v_loss', 'save_atomic', 'load_checkpoint',
-           'lr_at', 'train_teacher', 'export_teacher', 'load_teacher']
+           'run_updates', 'lr_at', 'train_teacher', 'export_teacher', 'load_teacher']
 
 # %% ../nbs/02b_teacher.ipynb #510907e5
 def timestep_embedding(t: Tensor, dim: int) -> Tensor:
@@ -101,6 +101,26 @@ def load_checkpoint(path, map_location=None):
     except Exception as e:
         raise ValueError(f"checkpoint {path} is unreadable ({type(e).__name__}: {str(e)[:100]}): it is corrupt or truncated; "
                          "delete it to start the run over, or restore it from a backup") from e
+
+def run_updates(update,            # update(step) -> the step's loss as a float: one optimiser step, seeded by `step`
+                state: dict,       # the run's step, losses and seconds, advanced in place
+                steps: int,        # the run's total number of updates
+                checkpoint,        # called (no arguments) to save the run
+                *,
+                ckpt_every: int = 100, stop_after: int | None = None, time_limit: float | None = None,
+                desc: str = "", progress: bool = True):
+    "The resumable loop of distillation and reflow: updates from `state['step']`, a progress bar, checkpoints, a time limit."
+    last = min(steps, stop_after) if stop_after is not None else steps
+    bar = tqdm(range(state["step"], last), initial=state["step"], total=steps, disable=not progress, desc=desc)
+    t0 = t_start = time.time()
+    for step in bar:
+        state["losses"].append(update(step)); state["step"] = step + 1
+        if step % 10 == 0: bar.set_postfix(loss=f"{sum(state['losses'][-50:]) / len(state['losses'][-50:]):.4f}")
+        out_of_time = time_limit is not None and time.time() - t_start > time_limit
+        if (step + 1) % ckpt_every == 0 or step + 1 == last or out_of_time:
+            state["seconds"] += time.time() - t0; t0 = time.time()
+            checkpoint()
+        if out_of_time: break
 
 def lr_at(step: int, steps: int, lr: float, warmup: int = 500) -> float:
     "Linear warm-up, then cosine decay to lr/10 at the last step."
