@@ -45,7 +45,10 @@ class KnowledgeBase:
         from safetensors.torch import load_file
         path = Path(path)
         if not path.exists(): raise FileNotFoundError(f"no knowledge base at {path}; build one with build_kb()")
-        with safe_open(str(path), "pt") as f: meta = f.metadata() or {}
+        try:
+            with safe_open(str(path), "pt") as f: meta = f.metadata() or {}
+        except Exception as e:
+            raise ValueError(f"{path} is not a readable safetensors file ({e}); it is corrupt or truncated: build or copy the base again") from e
         if meta.get("format") != "fastddss.redi/1": raise ValueError(f"{path} is not a fastddss knowledge base (format {meta.get('format')!r})")
         d = load_file(str(path))
         return cls({int(k[5:]): v for k, v in d.items() if k.startswith("step_")}, d["ts"], json.loads(meta["info"]))

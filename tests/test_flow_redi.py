@@ -38,5 +38,6 @@ def test_redi_through_the_registry(teacher):
 
 def test_corrupt_knowledge_base(tmp_path):
     f = tmp_path / "kb.safetensors"; f.write_bytes(b"not a safetensors file")
-    with pytest.raises(Exception): KnowledgeBase.load(f)
+    with pytest.raises(ValueError, match="corrupt or truncated"): KnowledgeBase.load(f)
+    with pytest.raises(FileNotFoundError, match="build one with build_kb"): KnowledgeBase.load(tmp_path / "missing.safetensors")
     with pytest.raises(ValueError, match="same number of trajectories"): KnowledgeBase({1: torch.zeros(3, 2), 2: torch.zeros(4, 2)}, [1.0, 0.0])
