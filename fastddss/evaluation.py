@@ -17,9 +17,10 @@ from .solvers import dpm_solver_pp, heun, karras_grid
 from .flow import flow_grid
 from .redi import redi
 from .schedules import linear_grid, logsnr_grid, quadratic_grid
+from .distributed import SampleNoise, gather, is_main, rank_world, sample_randn, shard
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'GRIDS', 'BASELINES', 'CountingModel', 'Reference', 'score', 'evaluate', 'baseline_table']
+__all__ = ['SAMPLERS', 'GRIDS', 'BASELINES', 'CountingModel', 'Reference', 'score', 'generate', 'evaluate', 'baseline_table']
 
 # %% ../nbs/02d_evaluation.ipynb #1dad67c7
 class CountingModel(nn.Module):
@@ -57,33 +58,62 @@ def score(samples: Tensor, ref: Reference, kid_subsets_n: int = 100) -> dict:
 SAMPLERS = {"ddim": ddim, "ddpm": ddpm, "ggdm": ggdm, "dpm++": dpm_solver_pp, "heun": heun, "redi": redi}  # name -> sampler (ggdm: notebook 03; dpm++, heun: 06; redi: 08, needs kb=, k=, v=)
 GRIDS = {"linear": linear_grid, "quadratic": quadratic_grid, "logsnr": logsnr_grid, "karras": karras_grid, "flow": flow_grid}  # name -> grid function (flow: notebook 07)
 
+def generate(model,                       # a model following the protocol
+             sampler: str,                # a key of SAMPLERS
+             ts,                          # the time grid, or None for a learned GGDM sampler's own (params=)
+             n: int,                      # samples 0, ..., n-1 in all (this rank draws its shard)
+             *,
+             index=None,                  # which of them to draw (default: all n), e.g. those a killed run did not write
+             shape=(1, 28, 28),           # one sample's shape
+             seed: int = 0,               # seeds the initial noise; seed + 1 the step noise
+             initial: str = "block",      # "block": z = randn(n, *shape) from one generator, drawn whole on every rank;
+                                          # "per-sample": row j from its own generator (for large n)
+             batch_size: int = 1000,
+             device: str | torch.device = "cpu",
+             progress: bool = True,
+             **hyper,                     # the sampler's hyper-parameters
+            ) -> tuple[Tensor, Tensor, int]:
+    "This rank's shard of samples 0..n-1 (all of them in one process): (indices, samples on the CPU, NFE per sample)."
+    if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}: expected one of {sorted(SAMPLERS)}")
+    if initial not in ("block", "per-sample"): raise ValueError(f"initial must be 'block' or 'per-sample', got {initial!r}")
+    index = torch.arange(n) if index is None else torch.as_tensor(index, dtype=torch.long).reshape(-1)
+    if len(index) and (index.min() < 0 or index.max() >= n): raise ValueError(f"index must lie in [0, n={n})")
+    idx = index[shard(len(index))]
+    block = torch.randn(n, *shape, generator=torch.Generator().manual_seed(seed))[idx] if initial == "block" else None
+    steps = len(ts) - 1 if ts is not None else hyper["params"].K
+    counter, out = CountingModel(model.to(device)), []
+    with torch.no_grad():
+        for b in tqdm(range(0, len(idx), batch_size), desc=f"{sampler} K={steps}", disable=not (progress and is_main()), leave=False):
+            ib = idx[b:b + batch_size]
+            z = block[b:b + batch_size] if block is not None else sample_randn(seed, ib, shape)
+            out.append(SAMPLERS[sampler](counter, z.to(device), ts, noise=SampleNoise(seed + 1, ib, steps, shape), **hyper).cpu())
+    if not out: return idx, torch.zeros(0, *shape), 0            # more ranks than samples: nothing for this one
+    return idx, torch.cat(out), counter.calls // len(out)
+
 def evaluate(model,                         # a model following the protocol
              sampler: str,                  # a key of SAMPLERS
              K: int,                        # steps
              ref: Reference,
              grid: str | None = "linear",   # a key of GRIDS, a list of times, or None: the sampler's own (a learned GGDM's)
              n: int = 5000,                 # number of samples
-             seed: int = 0,                 # seeds the initial noise; seed + 1 the sampler's noise
+             seed: int = 0,                 # seeds the initial noise; seed + 1 the sampler's noise (per sample)
              batch_size: int = 1000,
              device: str | torch.device = "cpu",
              progress: bool = True,
              **hyper,                       # the sampler's hyper-parameters (eta, variance, ...)
             ) -> dict:
-    "Sample `n` images, score them and return a record of the sampler, grid, seeds, NFE, reference and scores."
+    "Sample `n` images (sharded over ranks under torchrun), score them and return a record of the sampler, grid, seeds, NFE, reference and scores."
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}: expected one of {sorted(SAMPLERS)}")
     if grid is None and "params" not in hyper: raise ValueError("grid=None takes the times of a learned sampler passed as params=")
     ts = (None if grid is None else GRIDS[grid](model.schedule, K) if isinstance(grid, str) else torch.as_tensor(grid, dtype=torch.float64))
-    counter, t0 = CountingModel(model.to(device)), time.time()
-    z = torch.randn(n, 1, 28, 28, generator=torch.Generator().manual_seed(seed))
-    g, out = torch.Generator(device).manual_seed(seed + 1), []
-    with torch.no_grad():
-        for zb in tqdm(z.split(batch_size), desc=f"{sampler} {grid} K={K}", disable=not progress, leave=False):
-            out.append(SAMPLERS[sampler](counter, zb.to(device), ts, generator=g, **hyper).cpu())
-    samples = torch.cat(out)
+    t0 = time.time()
+    _, samples, nfe = generate(model, sampler, ts, n, seed=seed, batch_size=batch_size, device=device, progress=progress, **hyper)
+    samples = gather(samples)
     times = ts.tolist() if ts is not None else hyper["params"].times().tolist()
     return dict(sampler=sampler, hyper={k: v if isinstance(v, (int, float, str, bool)) else repr(v) for k, v in hyper.items()},
                 grid=grid if isinstance(grid, str) else "learned" if grid is None else "custom", times=times,
-                K=K, nfe=counter.calls // len(out), n=n, seed=seed, feature_net=f"{ref.net_name} classifier (held-out acc {ref.net.info['held_out_accuracy']:.3f})",
+                K=K, nfe=nfe, n=n, seed=seed, step_noise="per-sample", ranks=rank_world()[1],
+                feature_net=f"{ref.net_name} classifier (held-out acc {ref.net.info['held_out_accuracy']:.3f})",
                 reference=ref.name, seconds=round(time.time() - t0, 1), device=str(device), **score(samples, ref)), samples
 
 # %% ../nbs/02d_evaluation.ipynb #9be01b65

@@ -12,6 +12,7 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 from .parameterization import DiffusionModel, bcast, v_from_x_eps
 from .schedules import CosineSchedule
+from .distributed import any_rank, is_main
 
 # %% auto #0
 __all__ = ['ASSETS', 'TEACHER_FILE', 'timestep_embedding', 'ResBlock', 'UNet', 'v_loss', 'save_atomic', 'load_checkpoint',
@@ -111,12 +112,12 @@ def run_updates(update,            # update(step) -> the step's loss as a float:
                 desc: str = "", progress: bool = True):
     "The resumable loop of distillation and reflow: updates from `state['step']`, a progress bar, checkpoints, a time limit."
     last = min(steps, stop_after) if stop_after is not None else steps
-    bar = tqdm(range(state["step"], last), initial=state["step"], total=steps, disable=not progress, desc=desc)
+    bar = tqdm(range(state["step"], last), initial=state["step"], total=steps, disable=not (progress and is_main()), desc=desc)
     t0 = t_start = time.time()
     for step in bar:
         state["losses"].append(update(step)); state["step"] = step + 1
         if step % 10 == 0: bar.set_postfix(loss=f"{sum(state['losses'][-50:]) / len(state['losses'][-50:]):.4f}")
-        out_of_time = time_limit is not None and time.time() - t_start > time_limit
+        out_of_time = time_limit is not None and any_rank(time.time() - t_start > time_limit)  # under torchrun all ranks stop together
         if (step + 1) % ckpt_every == 0 or step + 1 == last or out_of_time:
             state["seconds"] += time.time() - t0; t0 = time.time()
             checkpoint()
