@@ -97,7 +97,7 @@ class CosineSchedule(Schedule):
 def check_grid(ts,                     # time grid $t_K > \dots > t_0$
                schedule: Schedule,     # the schedule whose $[0, T]$ the times must lie in
               ) -> Tensor:
-    "Validate a time grid and return it as a float64 vector: strictly decreasing, inside $[0, T]$, $K \\ge 1$ steps."
+    "Validate a time grid and return it as a float64 vector: strictly decreasing, inside $[0, T]$, $K \\ge 1$ steps, in the schedule's units."
     ts = _f64(ts)
     if ts.ndim != 1 or len(ts) < 2:
         raise ValueError(f"a time grid needs K >= 1 steps, i.e. a 1-D list of at least 2 times; got shape {tuple(ts.shape)}")
@@ -107,6 +107,10 @@ def check_grid(ts,                     # time grid $t_K > \dots > t_0$
         i = int((ts.diff() >= 0).nonzero()[0])
         raise ValueError(f"time grid must be strictly decreasing (from noise to data); t[{i}]={ts[i].item():g} "
                          f"is followed by t[{i+1}]={ts[i+1].item():g}")
+    if schedule.discrete and schedule.T > 1 and ts[0] <= 1:
+        raise ValueError(f"time grid {[round(t, 4) for t in ts.tolist()]} spans at most 1 of the {schedule.T:g} training steps of "
+                         f"{schedule}: a discrete schedule counts time in training steps, so a grid made for t in [0, 1] "
+                         f"must be scaled by T (or made with linear_grid(schedule, K))")
     return ts
 
 # %% ../nbs/00_schedules.ipynb #078b4f1b

@@ -36,13 +36,44 @@ def test_deterministic_ddim_ignores_the_generator(model):
     z, ts = torch.randn(8, 2), quadratic_grid(model.schedule, 6)
     assert torch.equal(ddim(model, z, ts, generator=torch.Generator().manual_seed(0)), ddim(model, z, ts))
 
-def test_grid_must_suit_the_schedule():
-    "A continuous grid given to a discrete-time model is caught, not silently rescaled."
+def refuses_unit_mixup(sampler) -> bool:
+    "Whether `sampler` on a discrete T = 1000 model refuses a grid made for t in [0, 1] (and runs the same grid scaled by T)."
     m = GaussianMixtureModel(torch.zeros(1, 2), 1.0, schedule=ddpm_schedule())
-    out = ddim(m, torch.randn(4, 2), linear_grid(m.schedule, 5))
-    assert out.shape == (4, 2)
-    with pytest.raises(ValueError, match="strictly decreasing"):
-        ddim(m, torch.randn(4, 2), torch.linspace(0, 1, 6))
+    unit, z = torch.linspace(1, 0, 6), torch.randn(4, 2)
+    assert sampler(m, z, unit * m.schedule.T).shape == (4, 2)
+    try: sampler(m, z, unit)
+    except ValueError as e: return "training steps" in str(e)
+    return False
+
+def test_grid_must_suit_the_schedule(monkeypatch):
+    "A [0, 1] grid given to a discrete-time model is caught, not run from t = 1 of 1000; a checker without the rule fails this test."
+    assert refuses_unit_mixup(ddim) and refuses_unit_mixup(ddpm)
+    import fastddss.sampling
+    monkeypatch.setattr(fastddss.sampling, "check_grid", lambda ts, schedule: torch.as_tensor(ts, dtype=torch.float64))
+    assert not refuses_unit_mixup(ddim)
+
+class NaNFrom(torch.nn.Module):
+    "Wrap a model so that its `n`-th evaluation and all later ones return NaN."
+    def __init__(self, model, n):
+        super().__init__()
+        self.model, self.n, self.calls = model, n, 0
+        self.schedule, self.prediction = model.schedule, model.prediction
+    def forward(self, z, t):
+        self.calls += 1
+        out = self.model(z, t)
+        return out * float("nan") if self.calls >= self.n else out
+
+@pytest.mark.parametrize("name,step", [("ddim", 2), ("ddpm", 2), ("ggdm", 2), ("dpm++", 2), ("heun", 1)])
+def test_nan_from_the_network_names_its_step(model, name, step):
+    "Each sampler of the registry stops at the first non-finite network output and names the step (Heun: 2 evaluations a step)."
+    from fastddss.evaluation import SAMPLERS
+    from fastddss.ggdm import GGDM
+    from fastddss.solvers import karras_grid
+    sched = model.schedule
+    ts = karras_grid(sched, 5) if name == "heun" else linear_grid(sched, 5)
+    kw = dict(params=GGDM(ts, "ggdm+pred+time"), ts=None) if name == "ggdm" else dict(ts=ts)
+    with pytest.raises(ValueError, match=f"NaN or inf at step {step} "):
+        SAMPLERS[name](NaNFrom(model, 3), torch.randn(4, 2), generator=torch.Generator().manual_seed(0), **kw)
 
 def test_trajectory_and_callback(model):
     z, ts, seen = torch.randn(4, 2), linear_grid(CosineSchedule(), 3), []
