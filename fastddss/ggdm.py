@@ -39,6 +39,7 @@ class GGDMCoefficients(NamedTuple):
 
 class GGDM(nn.Module):
     "The learnable coefficients of a K-step GGDM sampler, initialised at DDIM on the grid `ts`."
+    min_step = 1e-14  # +TIME: the floor $\delta$ on every step length, as a fraction of $t_0$
     def __init__(self,
                  ts,                         # initial grid $t_0 > \dots > t_K = 0$ (e.g. `linear_grid(schedule, K)`)
                  variant: str = "ggdm+pred+time", # one of VARIANTS
@@ -60,14 +61,17 @@ class GGDM(nn.Module):
         if variant != "vars":
             self.mu = nn.Parameter(torch.zeros(K, K, dtype=torch.float64))
             self.nu = nn.Parameter(torch.zeros(K, K, dtype=torch.float64))
-        if variant.endswith("+time"):
-            self.logits = nn.Parameter((ts[:-1] - ts[1:]).log())
+        if variant.endswith("+time"):     # with the floor added back, the grid's own steps (a step under 2δ t_0 starts at 2δ t_0)
+            floor = self.min_step * ts[0]
+            self.logits = nn.Parameter((ts[:-1] - ts[1:] - floor).clamp_min(floor).log())
 
     def times(self) -> Tensor:
         "The time grid $t_0 > \\dots > t_K = 0$: learned with +TIME, else the initial grid."
         if not hasattr(self, "logits"): return self.init_ts
-        tail = self.logits.softmax(0).flip(0).cumsum(0).flip(0)     # $\sum_{m \ge i} w_m$, tail[0] = 1 up to rounding
-        return torch.cat([self.init_ts[0] * tail / tail[0], tail.new_zeros(1)])
+        w = (1 - self.K * self.min_step) * self.logits.softmax(0) + self.min_step   # step lengths / $t_0$, each at least $\delta$
+        tail = w.flip(0).cumsum(0).flip(0)     # $\sum_{m \ge i} w_m$, tail[0] = 1 up to rounding
+        t0 = self.init_ts[:1]
+        return torch.cat([t0, t0 * (tail[1:] / tail[0]), tail.new_zeros(1)])
 
     def coefficients(self, schedule) -> GGDMCoefficients:
         "$(t, \\mu, \\nu, c)$ for the model's schedule: the DDIM backbone at the current times plus the residuals."
