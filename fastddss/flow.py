@@ -52,9 +52,10 @@ def flow_grid(schedule: Schedule, # the model's schedule
 def velocity(model, # a model following the protocol
              z: Tensor, # diffusion state $z_t$
              t,         # its time
+             step: int | None = None, # the sampler's step, named in error messages
             ) -> Tensor:
     "The flow velocity $\\hat u = \\hat\\epsilon - \\hat x$ of a diffusion model at $(z_t, t)$."
-    x, eps = denoise(model, z, t)
+    x, eps = denoise(model, z, t, step=step)
     return eps - x
 
 # %% ../nbs/07_rectified_flow.ipynb #0b148441
@@ -90,8 +91,13 @@ def make_pairs(model,       # the flow to rectify (the teacher, or the previous 
     noise = torch.randn(n, *shape, generator=torch.Generator().manual_seed(seed))
     done = dict(config=config, x=torch.empty(0, *shape))
     if path.exists():
-        done = load_checkpoint(path)
+        done = load_checkpoint(path)                       # a truncated file: ValueError, "corrupt or truncated"
+        if not isinstance(done, dict) or not {"config", "x"} <= set(done):
+            raise ValueError(f"{path} is not a pairs file of make_pairs; delete it to draw the pairs again")
         if done["config"] != config: raise ValueError(f"{path} holds pairs made with other settings ({done['config']}); use a new path")
+        if len(done["x"]) > n or tuple(done["x"].shape[1:]) != tuple(shape):
+            raise ValueError(f"{path} holds samples of shape {tuple(done['x'].shape)}, not up to {n} of shape {tuple(shape)}: "
+                             "it is corrupt; delete it to draw the pairs again")
     model = model.to(device)
     with torch.no_grad():
         for i in tqdm(range(len(done["x"]), n, batch_size), desc="pairs", disable=not progress):

@@ -10,7 +10,8 @@ import torch
 from torch import Tensor
 from tqdm.auto import tqdm
 from .schedules import _f64, check_grid
-from .sampling import ddim
+from .parameterization import denoise
+from .sampling import ddim, ddim_step
 
 # %% auto #0
 __all__ = ['KnowledgeBase', 'build_kb', 'retrieve', 'redi']
@@ -99,6 +100,14 @@ def retrieve(kb: KnowledgeBase,
         out = (vals[idx].transpose(1, 2).double() @ w)[..., 0]
     return out.view_as(q).to(q)
 
+def _ddim_steps(model, z: Tensor, ts: Tensor, steps) -> Tensor:
+    "Deterministic DDIM steps `steps` of the grid `ts` (step i: $t_i \\to t_{i+1}$), each named by its index in error messages."
+    a, s = model.schedule(ts)
+    for i in steps:
+        x0, eps = denoise(model, z, ts[i], step=i)
+        z = ddim_step(x0, eps, a[i + 1], s[i + 1], 0.0)
+    return z
+
 def redi(model, z: Tensor, ts, *,
          kb: KnowledgeBase,  # trajectories of DDIM on the same grid `ts`
          k: int,             # key step: run this many steps before retrieving
@@ -112,6 +121,6 @@ def redi(model, z: Tensor, ts, *,
         raise ValueError(f"the grid must be the knowledge base's ({len(kb.ts) - 1} steps): its trajectories lie on it")
     K = len(ts) - 1
     if not 0 <= k < v <= K: raise ValueError(f"need 0 <= k < v <= K={K}, got k={k}, v={v}")
-    zk = ddim(model, z, ts[: k + 1]) if k > 0 else z
-    zv = retrieve(kb, zk, k, v, H).to(z.device)
-    return ddim(model, zv, ts[v:]) if v < K else zv
+    zk = _ddim_steps(model, z, ts, range(k))                # steps 0..k-1
+    zv = retrieve(kb, zk, k, v, H).to(z.device)              # the jump over steps k..v-1
+    return _ddim_steps(model, zv, ts, range(v, K))           # steps v..K-1
