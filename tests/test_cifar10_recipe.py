@@ -1,8 +1,20 @@
 "`fastddss cifar10`, the real-data recipe, on what is here: a tiny random diffusers UNet in a local folder; clean-fid's call checked, offline failures clear."
-import json, os, subprocess, sys, urllib.error
+import json, os, socket, subprocess, sys, tempfile, urllib.error
 import pytest
 import cleanfid.fid
 from fastddss.cli import main
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    "Every test here runs offline: any name lookup or connection is recorded, refused, and fails the test."
+    attempts = []
+    def refuse(*a, **k):
+        attempts.append([x for x in a if not isinstance(x, socket.socket)][:1])
+        raise OSError(f"network guard: connection attempted {attempts[-1]}")
+    for obj, name in [(socket, "getaddrinfo"), (socket, "create_connection"), (socket.socket, "connect"), (socket.socket, "connect_ex")]:
+        monkeypatch.setattr(obj, name, refuse)
+    yield
+    assert not attempts, f"network attempted: {attempts}"
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
@@ -32,10 +44,51 @@ def test_offline_inception_is_a_clear_message(tiny, tmp_path, monkeypatch):
     with pytest.raises(SystemExit, match="could not fetch the Inception weights or the cifar10 statistics"):
         main(_args(tiny, tmp_path / "run"))
 
-def test_offline_hub_model_is_a_clear_message(tmp_path):
-    p = subprocess.run([sys.executable, "-m", "fastddss.cli", "cifar10", "--out", str(tmp_path / "run"), "--device", "cpu"],
-                       capture_output=True, text=True, env=dict(os.environ, HF_HUB_OFFLINE="1"))
-    assert p.returncode != 0 and "could not load 'google/ddpm-cifar10-32'" in p.stderr and "internet" in p.stderr, p.stderr[-2000:]
+# The offline hub check runs a fresh Python: huggingface_hub reads HF_HUB_OFFLINE once, when imported, so the variable must be in the
+# environment before any import. The guard there refuses any name lookup or connection with a BaseException (which no HTTP
+# client catches and retries) and records it; the HF cache is an empty temporary folder.
+NET_GUARD = """
+import json, socket
+class NetworkAttempted(BaseException): pass
+attempts = []
+def _refuse(*a, **k):
+    attempts.append(repr([x for x in a if not isinstance(x, socket.socket)][:1]))
+    raise NetworkAttempted(f"network attempted: {attempts[-1]}")
+socket.getaddrinfo = socket.create_connection = socket.socket.connect = socket.socket.connect_ex = _refuse
+"""
+
+def run_offline(code: str, set_after_import: bool = False) -> dict:
+    "Run `code` in a fresh Python, network guarded, HF cache empty, HF_HUB_OFFLINE=1 set before any import (or, wrongly, after `import diffusers`)."
+    late = "import os, diffusers; os.environ['HF_HUB_OFFLINE'] = '1'\n" if set_after_import else ""
+    script = NET_GUARD + late + f"""
+try: exec({code!r}); res = dict(exc=None, msg="")
+except BaseException as e: res = dict(exc=type(e).__name__, msg=str(e))
+print("RESULT", json.dumps(dict(res, attempts=attempts)))
+"""
+    with tempfile.TemporaryDirectory() as hf_home:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGINGFACE"))}
+        env.update(HF_HOME=hf_home, **({} if set_after_import else {"HF_HUB_OFFLINE": "1"}))
+        p = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600)
+    out = [l for l in p.stdout.splitlines() if l.startswith("RESULT ")]
+    assert out, f"the offline script reported nothing: {p.stderr[-2000:]}"
+    return json.loads(out[-1][len("RESULT "):])
+
+def check_offline(res: dict, exc: str, *contains: str):
+    "Assert that no network access was attempted and that exactly `exc` was raised, its message holding each of `contains`."
+    assert not res["attempts"], f"network attempted: {res['attempts']}"
+    assert res["exc"] == exc and all(c in res["msg"] for c in contains), f"expected {exc} saying {contains}, got {res['exc']}: {res['msg']}"
+
+# `python -m fastddss.cli cifar10 ...`, the default model being google/ddpm-cifar10-32 on the hub
+CLI = "import runpy, sys\nsys.argv = ['fastddss', 'cifar10', '--out', {out!r}, '--device', 'cpu']\nrunpy.run_module('fastddss.cli', run_name='__main__')"
+
+@pytest.mark.parametrize("set_after_import", [False, True], ids=["offline", "wrong-variant-set-after-import"])
+def test_offline_hub_model_is_a_clear_message(tmp_path, set_after_import):
+    res = run_offline(CLI.format(out=str(tmp_path / "run")), set_after_import)
+    if not set_after_import:
+        check_offline(res, "SystemExit", "could not load 'google/ddpm-cifar10-32'", "Run once with internet access")
+        assert not (tmp_path / "run").exists()                 # nothing written
+    else:  # HF_HUB_OFFLINE set after `import diffusers` is too late: the hub client goes for the network, and the check says so
+        with pytest.raises(AssertionError, match="network attempted"): check_offline(res, "SystemExit", "could not load")
 
 def test_unknown_sampler(tiny, tmp_path):
     with pytest.raises(SystemExit, match="unknown sampler 'plms'"): main(_args(tiny, tmp_path / "run") + ["--sampler", "plms"])

@@ -1,17 +1,36 @@
 "The real-data paths fail offline with a message that names the problem and the fix (no network is touched)."
-import urllib.error
+import socket, urllib.error
 import pytest
 import cleanfid.fid
 from fastddss.metrics import inception_fid
 
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    "Any name lookup or connection is recorded, refused, and fails the test: the fakes below must be what was called."
+    attempts = []
+    def refuse(*a, **k):
+        attempts.append([x for x in a if not isinstance(x, socket.socket)][:1])
+        raise OSError(f"network guard: connection attempted {attempts[-1]}")
+    for obj, name in [(socket, "getaddrinfo"), (socket, "create_connection"), (socket.socket, "connect"), (socket.socket, "connect_ex")]:
+        monkeypatch.setattr(obj, name, refuse)
+    yield
+    assert not attempts, f"network attempted: {attempts}"
+
 def test_inception_fid_offline_is_a_clear_oserror(monkeypatch, tmp_path):
-    def no_internet(*a, **k): raise urllib.error.URLError("[Errno -2] Name or service not known")
+    calls = []
+    def no_internet(path, **kw):
+        calls.append(kw); raise urllib.error.URLError("[Errno -2] Name or service not known")
     monkeypatch.setattr(cleanfid.fid, "compute_fid", no_internet)
-    with pytest.raises(OSError, match="could not fetch the Inception weights or the cifar10 statistics"):
+    with pytest.raises(OSError, match="could not fetch the Inception weights or the cifar10 statistics") as e:
         inception_fid(tmp_path, dataset_name="cifar10", dataset_res=32, dataset_split="train", device="cpu")
+    assert type(e.value) is OSError and isinstance(e.value.__cause__, urllib.error.URLError)   # wrapped, not the URLError passed on
+    assert "Run once with internet access" in str(e.value)
+    assert [(c["dataset_name"], c["dataset_res"], c["dataset_split"], c["mode"]) for c in calls] == [("cifar10", 32, "train", "clean")]
 
 def test_inception_fid_passes_other_errors_through(monkeypatch, tmp_path):
-    def bad(*a, **k): raise KeyError("unknown dataset")
+    calls = []
+    def bad(path, **kw): calls.append(kw); raise KeyError("unknown dataset")
     monkeypatch.setattr(cleanfid.fid, "compute_fid", bad)
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="unknown dataset"):
         inception_fid(tmp_path, device="cpu")
+    assert len(calls) == 1
