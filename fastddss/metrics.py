@@ -164,6 +164,9 @@ def inception_fid(sample_dir,                   # folder of generated PNG/JPEG i
                  ) -> float:
     "Inception FID (or KID) of a folder against clean-fid's reference statistics, mode 'clean'; needs internet once."
     from cleanfid import fid as cfid
+    if not Path(sample_dir).is_dir() or not any(Path(sample_dir).iterdir()):
+        raise FileNotFoundError(f"no images to score: {sample_dir} is not a folder of PNG/JPEG samples; write them first "
+                                "(e.g. fastddss sample --out DIR, one PNG per sample)")
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     fn = cfid.compute_kid if kid else cfid.compute_fid
     try:
