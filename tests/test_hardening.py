@@ -7,6 +7,10 @@ from fastddss.parameterization import DiffusionModel
 from fastddss.schedules import CosineSchedule, linear_grid
 from fastddss.teacher import ASSETS, UNet, load_checkpoint, load_teacher, train_teacher
 
+class Features(torch.nn.Module):
+    "The identity as a feature network (DDSS's KID on the raw 2-D samples)."
+    def features(self, x): return x
+
 def tiny(): return DiffusionModel(UNet(ch=8, mults=(1, 2)), CosineSchedule(), prediction="v")
 
 @pytest.fixture
@@ -25,6 +29,13 @@ def test_resuming_from_a_corrupt_checkpoint(corrupt):
     with pytest.raises(ValueError, match="unreadable"): train_teacher(x, corrupt, steps=2, batch_size=4, progress=False)
     with pytest.raises(ValueError, match="unreadable"): distill_round(tiny(), tiny(), x, corrupt, 2, steps=2, progress=False)
     with pytest.raises(ValueError, match="unreadable"): train_flow(tiny(), x, x, corrupt, steps=2, progress=False)
+    from fastddss.ddss import train_ddss
+    from fastddss.ggdm import GGDM
+    from fastddss.parameterization import GaussianMixtureModel
+    gmm = GaussianMixtureModel(torch.tensor([[1.0, -1.0]]), 0.2)
+    with pytest.raises(ValueError, match="unreadable"):
+        train_ddss(gmm, GGDM(linear_grid(gmm.schedule, 2)), torch.randn(8, 2), corrupt, iters=1, batch_size=4, real_batch=8,
+                   feature_net=Features(), progress=False)
 
 def test_missing_or_corrupt_weights(tmp_path):
     with pytest.raises(FileNotFoundError, match="no teacher weights"): load_teacher(tmp_path / "none.safetensors")
