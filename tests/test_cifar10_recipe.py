@@ -1,20 +1,10 @@
 "`fastddss cifar10`, the real-data recipe, on what is here: a tiny random diffusers UNet in a local folder; clean-fid's call checked, offline failures clear."
-import json, os, socket, subprocess, sys, tempfile, urllib.error
+import json, os, subprocess, sys, tempfile, urllib.error
 import pytest
 import cleanfid.fid
 from fastddss.cli import main
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    "Every test here runs offline: any name lookup or connection is recorded, refused, and fails the test."
-    attempts = []
-    def refuse(*a, **k):
-        attempts.append([x for x in a if not isinstance(x, socket.socket)][:1])
-        raise OSError(f"network guard: connection attempted {attempts[-1]}")
-    for obj, name in [(socket, "getaddrinfo"), (socket, "create_connection"), (socket.socket, "connect"), (socket.socket, "connect_ex")]:
-        monkeypatch.setattr(obj, name, refuse)
-    yield
-    assert not attempts, f"network attempted: {attempts}"
+pytestmark = pytest.mark.usefixtures("no_network")  # every test here runs offline: see conftest.py
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):

@@ -1,5 +1,5 @@
 "The real-data paths fail offline with a message that names the problem and the fix (no network is touched)."
-import socket, urllib.error
+import urllib.error
 import pytest
 import cleanfid.fid
 from fastddss.metrics import inception_fid
@@ -11,17 +11,7 @@ def sample_dir(tmp_path):
     Image.new("RGB", (32, 32)).save(tmp_path / "0.png")
     return tmp_path
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    "Any name lookup or connection is recorded, refused, and fails the test: the fakes below must be what was called."
-    attempts = []
-    def refuse(*a, **k):
-        attempts.append([x for x in a if not isinstance(x, socket.socket)][:1])
-        raise OSError(f"network guard: connection attempted {attempts[-1]}")
-    for obj, name in [(socket, "getaddrinfo"), (socket, "create_connection"), (socket.socket, "connect"), (socket.socket, "connect_ex")]:
-        monkeypatch.setattr(obj, name, refuse)
-    yield
-    assert not attempts, f"network attempted: {attempts}"
+pytestmark = pytest.mark.usefixtures("no_network")  # every test here runs offline: see conftest.py
 
 def test_inception_fid_offline_is_a_clear_oserror(monkeypatch, sample_dir):
     calls = []
