@@ -23,6 +23,9 @@ def test_notebook_is_clean(nb):
         assert c.get("metadata", {}) == {}, f"{nb.name} cell {i} has metadata: run nbdev_clean"
         if c["cell_type"] == "code": assert c.get("execution_count") is None, f"{nb.name} cell {i} has an execution count: run nbdev_clean"
     assert nb.stat().st_size < 1_500_000, f"{nb.name} is heavy: clear large outputs"
+    for i, c in enumerate(cells):   # a JSON escape such as "\a" in LaTeX becomes a control byte (BEL) in the prose
+        bad = sorted({hex(ord(ch)) for ch in "".join(c["source"]) if ord(ch) < 32 and ch not in "\n\t"})
+        assert not bad, f"{nb.name} cell {i} has control characters {bad}: write the backslash twice in JSON"
 
 def test_runtime_does_not_need_dev_tools():
     "Importing every module pulls in neither nbdev nor fastcore (they are dev-only)."
