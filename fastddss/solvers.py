@@ -29,7 +29,7 @@ def dpm_solver_pp(model,        # a model following the protocol of `fastddss.pa
     if order not in (1, 2): raise ValueError(f"order must be 1 or 2, got {order}")
     ts = check_grid(ts, model.schedule)
     a, s = model.schedule(ts)
-    lam = a.log() - s.log()                      # -inf at α = 0, +inf at σ = 0
+    lam = model.schedule.logsnr(ts)              # λ = log(α²/σ²): -inf at α = 0, +inf at σ = 0
     states, x_prev, h_prev = [z], None, None
     for i in tqdm(range(len(ts) - 1), disable=not progress, leave=False):
         x0 = denoise(model, z, ts[i], step=i)[0]
@@ -38,8 +38,8 @@ def dpm_solver_pp(model,        # a model following the protocol of `fastddss.pa
         if order == 2 and x_prev is not None and torch.isfinite(h) and torch.isfinite(h_prev):
             r = h_prev / h
             D = bcast(1 + 1 / (2 * r), x0) * x0 - bcast(1 / (2 * r), x0) * x_prev
-        exp_neg_h = a[i] * s[i + 1] / (s[i] * a[i + 1])
-        z = bcast(s[i + 1] / s[i], z) * z - bcast(a[i + 1] * (exp_neg_h - 1), D) * D
+        exp_neg_half_h = a[i] * s[i + 1] / (s[i] * a[i + 1])   # e^{-h/2}, finite where h is not
+        z = bcast(s[i + 1] / s[i], z) * z - bcast(a[i + 1] * (exp_neg_half_h - 1), D) * D
         x_prev, h_prev = x0, h
         if callback is not None: callback(dict(i=i, t=ts[i], s=ts[i + 1], z=z, x0=x0))
         if trajectory: states.append(z)
