@@ -124,3 +124,13 @@ def test_evaluate_runs_a_learned_sampler_on_its_own_times():
     assert rec["grid"] == "learned" and rec["nfe"] == 3 and x.shape == (20, 1, 28, 28)
     assert rec["times"] == params.times().tolist() and rec["times"] != linear_grid(teacher.schedule, 3).tolist()
     with pytest.raises(ValueError, match="grid=None"): evaluate(teacher, "ddim", 3, ref, grid=None, n=4, progress=False)
+
+def test_the_nan_check_catches_a_wrong_step_index(model, monkeypatch):
+    "The check above fails on a sampler that names the step after the failing one: it can fail."
+    import fastddss.sampling
+    from fastddss.parameterization import denoise
+    monkeypatch.setattr(fastddss.sampling, "denoise", lambda m, z, t, step=None: denoise(m, z, t, step=step + 1))
+    with pytest.raises(ValueError, match="NaN or inf at step 3 "):   # what the wrong sampler says; the check wants step 2
+        ddim(NaNFrom(model, 3), torch.randn(4, 2), linear_grid(model.schedule, 5))
+    with pytest.raises(AssertionError, match="Regex pattern did not match"):
+        test_nan_from_the_network_names_its_step(model, "ddim", 2)
