@@ -91,7 +91,7 @@ def make_pairs(model,       # the flow to rectify (the teacher, or the previous 
     noise = torch.randn(n, *shape, generator=torch.Generator().manual_seed(seed))
     done = dict(config=config, x=torch.empty(0, *shape))
     if path.exists():
-        done = load_checkpoint(path)                       # a truncated file: ValueError, "corrupt or truncated"
+        done = load_checkpoint(path)                       # a truncated file: ValueError, "corrupt, truncated"
         if not isinstance(done, dict) or not {"config", "x"} <= set(done):
             raise ValueError(f"{path} is not a pairs file of make_pairs; delete it to draw the pairs again")
         if done["config"] != config: raise ValueError(f"{path} holds pairs made with other settings ({done['config']}); use a new path")

@@ -97,11 +97,11 @@ def save_atomic(obj, path):
     torch.save(obj, tmp); os.replace(tmp, path)
 
 def load_checkpoint(path, map_location=None):
-    "Read a checkpoint written by `save_atomic`; a corrupt or truncated file gets an error that says what to do."
-    try: return torch.load(path, map_location=map_location, weights_only=False)
+    "Read a checkpoint written by `save_atomic`, tensors and plain data only (no code runs from the file); a corrupt, truncated or foreign file gets an error that says what to do."
+    try: return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:
-        raise ValueError(f"checkpoint {path} is unreadable ({type(e).__name__}: {str(e)[:100]}): it is corrupt or truncated; "
-                         "delete it to start the run over, or restore it from a backup") from e
+        raise ValueError(f"checkpoint {path} is unreadable ({type(e).__name__}: {str(e)[:100]}): it is corrupt, truncated or "
+                         "not a fastddss checkpoint; delete it to start the run over, or restore it from a backup") from e
 
 def run_updates(update,            # update(step) -> the step's loss as a float: one optimiser step, seeded by `step`
                 state: dict,       # the run's step, losses and seconds, advanced in place

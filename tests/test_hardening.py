@@ -1,4 +1,5 @@
 "Bad inputs get errors that name the problem and the fix (the README's hardening table lists these)."
+from pathlib import Path
 import pytest, torch
 from fastddss.distill import distill_round
 from fastddss.evaluation import Reference, evaluate
@@ -22,7 +23,7 @@ def corrupt(tmp_path):
     return tmp_path
 
 def test_corrupt_checkpoint_message(corrupt):
-    with pytest.raises(ValueError, match="corrupt or truncated; delete it"): load_checkpoint(corrupt / "checkpoint.pt")
+    with pytest.raises(ValueError, match="corrupt, truncated or not a fastddss checkpoint; delete it"): load_checkpoint(corrupt / "checkpoint.pt")
 
 def test_resuming_from_a_corrupt_checkpoint(corrupt):
     x = torch.zeros(8, 1, 28, 28)
@@ -36,6 +37,25 @@ def test_resuming_from_a_corrupt_checkpoint(corrupt):
     with pytest.raises(ValueError, match="unreadable"):
         train_ddss(gmm, GGDM(linear_grid(gmm.schedule, 2)), torch.randn(8, 2), corrupt, iters=1, batch_size=4, real_batch=8,
                    feature_net=Features(), progress=False)
+
+class Payload:
+    "A pickle that, when unpickled with code allowed, creates a file: what a planted checkpoint could do."
+    def __init__(self, marker): self.marker = marker
+    def __reduce__(self): return (Path.touch, (self.marker,))
+
+def test_a_planted_checkpoint_runs_no_code(tmp_path):
+    "A checkpoint.pt carrying a pickled call is refused by every resume, and the call never runs."
+    marker = tmp_path / "code_ran"
+    run = tmp_path / "run"; run.mkdir()
+    torch.save({"step": 1, "payload": Payload(marker)}, run / "checkpoint.pt")
+    x = torch.zeros(8, 1, 28, 28)
+    for resume in [lambda: train_teacher(x, run, steps=2, batch_size=4, progress=False),
+                   lambda: distill_round(tiny(), tiny(), x, run, 2, steps=2, progress=False),
+                   lambda: train_flow(tiny(), x, x, run, steps=2, progress=False)]:
+        with pytest.raises(ValueError, match="not a fastddss checkpoint"): resume()
+    assert not marker.exists()
+    torch.load(run / "checkpoint.pt", weights_only=False)   # the payload is real: unpickled with code allowed, it runs
+    assert marker.exists()
 
 def test_missing_or_corrupt_weights(tmp_path):
     with pytest.raises(FileNotFoundError, match="no teacher weights"): load_teacher(tmp_path / "none.safetensors")

@@ -40,7 +40,7 @@ def run_pairs(out):
 
 def _ck(path):
     assert Path(path).exists(), f"no checkpoint at {path} when the run was killed"
-    return torch.load(path, weights_only=False)
+    return torch.load(path, weights_only=True)
 
 def teacher_at_kill(out):
     "Killed in update 6 of 8: the checkpoint of step 4 is on disk."
@@ -60,7 +60,7 @@ def _files(out):
     from safetensors.torch import load_file
     res = {}
     for f in sorted(Path(out).rglob("*")):
-        if f.suffix == ".pt": res[str(f.relative_to(out))] = torch.load(f, weights_only=False)
+        if f.suffix == ".pt": res[str(f.relative_to(out))] = torch.load(f, weights_only=True)
         elif f.suffix == ".safetensors": res[str(f.relative_to(out))] = load_file(str(f))
     return res
 
