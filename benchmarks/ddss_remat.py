@@ -18,7 +18,7 @@ def child(K, remat, batch_size, iters, device):
     from fastddss.ggdm import GGDM
     from fastddss.metrics import load_classifier
     from fastddss.schedules import linear_grid
-    from fastddss.teacher import load_teacher
+    from fastddss.models import load_teacher
     model, net = load_teacher(device=device), load_classifier("loss").to(device)
     g = torch.Generator().manual_seed(0)
     with torch.no_grad(): real = net.features(torch.rand(128, 1, 28, 28, generator=g).to(device) * 2 - 1)  # stand-ins: the loss's value does not matter here

@@ -5,7 +5,8 @@
 import json, os, shutil, sys, time
 import numpy as np, torch
 sys.path.insert(0, ".")
-from fastddss.teacher import train_teacher, export_teacher, load_teacher
+from fastddss.models import load_teacher
+from fastddss.teacher import train_teacher, export_teacher
 from fastddss.sampling import ddim, ddpm
 from fastddss.schedules import linear_grid, quadratic_grid
 from fastddss.data import save_images, to_uint8

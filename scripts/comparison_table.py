@@ -1,4 +1,4 @@
-"""The joint table and FID-vs-NFE plot of notebook 09 as files for the README: results/comparison_mnist.md
+"""The joint table and FID-vs-NFE plot of notebook 43 as files for the README: results/comparison_mnist.md
 (the best FID per method and NFE bucket, then every scored sampler with NFE, FID, KID, IS and its extra training CPU time)
 and results/fid_vs_nfe_all.png (one line per main method).
 Usage: python scripts/comparison_table.py"""

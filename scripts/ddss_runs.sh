@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The DDSS runs behind the table of nbs/04_ddss.ipynb: each learns a GGDM sampler for the shipped teacher and
+# The DDSS runs behind the table of nbs/51_ddss.ipynb: each learns a GGDM sampler for the shipped teacher and
 # scores 5,000 samples (noise seed 0, sampler seed 1, as the baselines) on the eval network.
 # Resumable: a finished run (eval.json present) is skipped, an interrupted one continues from its checkpoint.
 # Usage: bash scripts/ddss_runs.sh [runs folder, default runs/ddss]   (DEVICE=cuda to run on a GPU)

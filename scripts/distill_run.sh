@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The progressive-distillation run behind the table of nbs/05_distill.ipynb: the shipped teacher's 128-step DDIM
+# The progressive-distillation run behind the table of nbs/52_distill.ipynb: the shipped teacher's 128-step DDIM
 # distilled down to 1 step (7 rounds), each round STEPS updates of 64 digits, then the 8/4/2/1-step students scored
 # on 5,000 samples on the eval network. Resumable: run it again after a kill and it continues where it stopped.
 # Usage: bash scripts/distill_run.sh [run folder, default runs/distill]   (DEVICE=cuda to run on a GPU)

@@ -7,11 +7,11 @@ import json, shutil, sys
 from pathlib import Path
 import torch
 from fastddss.data import image_grid
-from fastddss.distill import load_student
+from fastddss.models import load_student
 from fastddss.evaluation import Reference, evaluate
 from fastddss.sampling import ddim
 from fastddss.schedules import linear_grid
-from fastddss.teacher import load_teacher
+from fastddss.models import load_teacher
 
 root, res = Path(sys.argv[1] if len(sys.argv) > 1 else "runs/distill"), Path("results")
 rounds = json.loads((root / "rounds.json").read_text())

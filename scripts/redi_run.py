@@ -1,4 +1,4 @@
-"""ReDi on the shipped teacher (notebook 08): a knowledge base of 5,000 DDIM trajectories on the 20-step linear grid
+"""ReDi on the shipped teacher (notebook 33): a knowledge base of 5,000 DDIM trajectories on the 20-step linear grid
 (noise seed 300; states kept at steps 2, 4, 6, 12, 14), ReDi at several (k, v, H) on 5,000 queries (noise seed 0,
 disjoint from the base) and plain DDIM at 12 steps, scored on the eval network; DDIM at 10 and 20 steps comes from
 results/baselines_mnist.json (same noise, same protocol). Resumable: the base is saved, finished rows are cached.
@@ -10,7 +10,7 @@ import torch
 from fastddss.evaluation import Reference, evaluate
 from fastddss.redi import KnowledgeBase, build_kb
 from fastddss.schedules import linear_grid
-from fastddss.teacher import load_teacher
+from fastddss.models import load_teacher
 
 p = argparse.ArgumentParser(); p.add_argument("--out", default="runs/redi"); p.add_argument("--M", type=int, default=5000)
 p.add_argument("--n", type=int, default=5000)

@@ -1,4 +1,4 @@
-"""Rectified flow on the shipped teacher (notebook 07), resumable at every stage:
+"""Rectified flow on the shipped teacher (notebook 53), resumable at every stage:
 1. 5,000 pairs (noise, ODE sample) from the teacher: DPM-Solver++(2M), 20 steps on the linear grid;
 2. reflow: a copy of the teacher trained on them (s ~ U(0, 1)) -> reflow.safetensors (2-RF);
 3. 5,000 pairs from the 2-RF flow (8 Euler steps) and 1-step distillation on them (s = 1) -> distilled.safetensors;
@@ -9,13 +9,14 @@ import argparse, copy, json, os
 from pathlib import Path
 import torch
 from fastddss.data import image_grid
-from fastddss.distill import load_student, save_student
+from fastddss.models import load_student, save_student
 from fastddss.evaluation import Reference, evaluate
-from fastddss.flow import flow_grid, make_pairs, train_flow
+from fastddss.schedules import flow_grid
+from fastddss.flow import make_pairs, train_flow
 from fastddss.sampling import ddim
 from fastddss.schedules import linear_grid
 from fastddss.solvers import dpm_solver_pp
-from fastddss.teacher import load_teacher
+from fastddss.models import load_teacher
 
 p = argparse.ArgumentParser()
 p.add_argument("--out", default="runs/reflow"); p.add_argument("--pairs", type=int, default=5000)

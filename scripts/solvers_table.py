@@ -1,4 +1,4 @@
-"""Score the learning-free solvers of notebook 06 with the shipped teacher at about 5-25 network evaluations:
+"""Score the learning-free solvers of notebook 32 with the shipped teacher at about 5-25 network evaluations:
 DPM-Solver++(2M) on the linear and log-SNR grids (NFE = K) and EDM Heun on the Karras grid (NFE = 2K - 1),
 5,000 samples each; "logsnr T=0.9946" starts the log-SNR grid where DPM-Solver's code starts the cosine schedule (the
 pure noise is taken as the state at t = 0.9946, alpha = 0.0085),
@@ -9,7 +9,7 @@ import json, os, sys
 from pathlib import Path
 from fastddss.evaluation import Reference, evaluate
 from fastddss.schedules import logsnr_grid
-from fastddss.teacher import load_teacher
+from fastddss.models import load_teacher
 
 out = Path(sys.argv[1] if len(sys.argv) > 1 else "results/solvers_mnist.json")
 runs = ([("dpm++", g, K) for g in ("linear", "logsnr") for K in (5, 10, 20)] + [("heun", "karras", K) for K in (3, 5, 10)]

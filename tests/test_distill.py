@@ -1,10 +1,11 @@
 "The shipped progressive-distillation students: they load without nbdev, know their step count, and sample in N evaluations."
 import pytest, torch
-from fastddss.distill import load_student, pd_target, ddim_x_step
-from fastddss.evaluation import CountingModel
+from fastddss.models import load_student
+from fastddss.distill import pd_target, ddim_x_step
+from fastddss.models import CountingModel
 from fastddss.sampling import ddim
 from fastddss.schedules import linear_grid
-from fastddss.teacher import ASSETS, load_teacher
+from fastddss.models import ASSETS, load_teacher
 
 @pytest.mark.parametrize("N", [4, 2, 1])
 def test_shipped_student_samples_in_N_evaluations(N):

@@ -1,4 +1,4 @@
-"The command line under torchrun: two CPU processes (gloo) give what one process gives (notebook 92 checks the functions)."
+"The command line under torchrun: two CPU processes (gloo) give what one process gives (notebook 00 checks the functions)."
 import json, os, subprocess, sys
 import torch
 

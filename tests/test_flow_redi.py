@@ -1,11 +1,14 @@
 "Rectified flow and ReDi on the shipped teacher, through the evaluation registry: names resolve, NFE is what the method says."
 import pytest, torch
-from fastddss.evaluation import GRIDS, SAMPLERS, CountingModel
-from fastddss.flow import flow_grid, flow_time, velocity
+from fastddss.schedules import GRIDS
+from fastddss.models import CountingModel
+from fastddss.samplers import SAMPLERS
+from fastddss.schedules import flow_grid, flow_time
+from fastddss.flow import velocity
 from fastddss.redi import KnowledgeBase, build_kb, redi
 from fastddss.sampling import ddim
 from fastddss.schedules import ddpm_schedule, linear_grid
-from fastddss.teacher import load_teacher
+from fastddss.models import load_teacher
 
 @pytest.fixture(scope="module")
 def teacher(): return load_teacher()

@@ -6,7 +6,9 @@ from fastddss.evaluation import Reference, evaluate
 from fastddss.flow import train_flow
 from fastddss.parameterization import DiffusionModel
 from fastddss.schedules import CosineSchedule, linear_grid
-from fastddss.teacher import ASSETS, UNet, load_checkpoint, load_teacher, train_teacher
+from fastddss.runs import load_checkpoint
+from fastddss.models import ASSETS, UNet, load_teacher
+from fastddss.teacher import train_teacher
 
 class Features(torch.nn.Module):
     "The identity as a feature network (DDSS's KID on the raw 2-D samples)."

@@ -1,5 +1,5 @@
 """Runs killed for real (SIGKILL in the middle of an update, no clean stop) and resumed end bit for bit where an
-uninterrupted run ends: the teacher's training (nb 02b), progressive distillation (nb 05) and reflow's pairs (nb 07).
+uninterrupted run ends: the teacher's training (nb 50), progressive distillation (nb 52) and reflow's pairs (nb 53).
 
 Each run is a child process (this file run as a script) with one thread. The child blocks at a chosen call (an update,
 a save) and says so; the parent then kills it, so the kill lands after a checkpoint and before the end every time.
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _tiny():
     from fastddss.parameterization import DiffusionModel
     from fastddss.schedules import CosineSchedule
-    from fastddss.teacher import UNet
+    from fastddss.models import UNet
     torch.manual_seed(0)
     m = DiffusionModel(UNet(ch=8, mults=(1, 2)), CosineSchedule(), prediction="v").eval().requires_grad_(False)
     for p in m.parameters(): torch.nn.init.normal_(p, std=0.05)   # outputs not ~0
@@ -32,7 +32,8 @@ def run_distill(out):
     distill(_tiny(), _images(), out, from_steps=4, to_steps=1, steps_per_round=4, batch_size=4, lr=1e-3, ckpt_every=2, progress=False)
 
 def run_pairs(out):
-    from fastddss.flow import flow_grid, make_pairs
+    from fastddss.schedules import flow_grid
+    from fastddss.flow import make_pairs
     from fastddss.sampling import ddim
     from fastddss.schedules import CosineSchedule
     make_pairs(_tiny(), 6, Path(out) / "pairs.pt", sampler=ddim, ts=flow_grid(CosineSchedule(), 2), shape=(1, 8, 8),

@@ -66,9 +66,9 @@ class NaNFrom(torch.nn.Module):
 @pytest.mark.parametrize("name,step", [("ddim", 2), ("ddpm", 2), ("ggdm", 2), ("dpm++", 2), ("heun", 1)])
 def test_nan_from_the_network_names_its_step(model, name, step):
     "Each sampler of the registry stops at the first non-finite network output and names the step (Heun: 2 evaluations a step)."
-    from fastddss.evaluation import SAMPLERS
+    from fastddss.samplers import SAMPLERS
     from fastddss.ggdm import GGDM
-    from fastddss.solvers import karras_grid
+    from fastddss.schedules import karras_grid
     sched = model.schedule
     ts = karras_grid(sched, 5) if name == "heun" else linear_grid(sched, 5)
     kw = dict(params=GGDM(ts, "ggdm+pred+time"), ts=None) if name == "ggdm" else dict(ts=ts)
@@ -100,9 +100,9 @@ def test_learned_ggdm_noise_is_seeded(model):
 def test_shipped_sampler_loads_for_the_shipped_teacher():
     "The learned K=5 sampler shipped for the demo loads without a teacher-mismatch warning and runs in 5 NFE."
     import warnings
-    from fastddss.evaluation import CountingModel
+    from fastddss.models import CountingModel
     from fastddss.ggdm import ggdm, load_sampler
-    from fastddss.teacher import ASSETS, load_teacher
+    from fastddss.models import ASSETS, load_teacher
     teacher = load_teacher()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -116,7 +116,7 @@ def test_evaluate_runs_a_learned_sampler_on_its_own_times():
     from fastddss.data import load_mnist
     from fastddss.evaluation import Reference, evaluate
     from fastddss.ggdm import GGDM
-    from fastddss.teacher import load_teacher
+    from fastddss.models import load_teacher
     teacher, ref = load_teacher(), Reference(load_mnist("held_out")[0][:100], "100 held-out digits")
     params = GGDM(linear_grid(teacher.schedule, 3), "ggdm+pred+time")
     with torch.no_grad(): params.logits.add_(torch.tensor([0.3, 0.0, -0.3], dtype=torch.float64))
