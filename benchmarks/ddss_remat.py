@@ -56,9 +56,10 @@ if __name__ == "__main__":
             r = json.loads(out.strip().splitlines()[-1]); res[K, remat] = r
             print(f"K={K:3d} remat={str(remat):5s}: {r['seconds']:7.2f} s/iteration, peak {r['peak_mb']:8.1f} MB", flush=True)
     Ks = sorted({k for k, _ in res}); k0, k1 = Ks[0], Ks[-1]
+    ratio = lambda a, b: f"{a / b:.2f}" if b > 0 else "n/a (nothing measured: sizes too small)"
     print(f"\nbatch {a.batch_size}, device {a.device}; ratios measured in this run:")
     for K in Ks:
-        print(f"K={K:3d}: memory remat/naive {res[K, True]['peak_mb'] / res[K, False]['peak_mb']:.2f}, "
-              f"time remat/naive {res[K, True]['seconds'] / res[K, False]['seconds']:.2f}")
-    print(f"memory K={k1} / K={k0}: naive {res[k1, False]['peak_mb'] / res[k0, False]['peak_mb']:.2f}, "
-          f"remat {res[k1, True]['peak_mb'] / res[k0, True]['peak_mb']:.2f}  (goal for remat: <= 1.5)")
+        print(f"K={K:3d}: memory remat/naive {ratio(res[K, True]['peak_mb'], res[K, False]['peak_mb'])}, "
+              f"time remat/naive {ratio(res[K, True]['seconds'], res[K, False]['seconds'])}")
+    print(f"memory K={k1} / K={k0}: naive {ratio(res[k1, False]['peak_mb'], res[k0, False]['peak_mb'])}, "
+          f"remat {ratio(res[k1, True]['peak_mb'], res[k0, True]['peak_mb'])}  (goal for remat: <= 1.5)")

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import Tensor
+from .runs import atomic_write
 
 # %% auto #0
 __all__ = ['MNIST_HELD_OUT_PER_CLASS', 'to_unit_range', 'to_uint8', 'load_mnist', 'image_grid', 'show_images', 'save_images',
@@ -60,10 +61,10 @@ def show_images(x: Tensor, nrow: int = 8, title: str | None = None, ax=None):
     return ax
 
 def save_images(x: Tensor, path, nrow: int = 8):
-    "Write a grid of images in $[-1, 1]$ to a PNG file."
+    "Write a grid of images in $[-1, 1]$ to a PNG file, atomically."
     from PIL import Image
     g = image_grid(x, nrow).permute(1, 2, 0).numpy()
-    Image.fromarray(g.squeeze(-1) if g.shape[-1] == 1 else g).save(path)
+    return atomic_write(path, lambda tmp: Image.fromarray(g.squeeze(-1) if g.shape[-1] == 1 else g).save(tmp, format="PNG"))
 
 # %% ../nbs/40_data.ipynb #de477509
 def load_torchvision(name: str = "CIFAR10",   # a torchvision dataset class name: "CIFAR10" or "MNIST"

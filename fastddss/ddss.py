@@ -4,14 +4,11 @@
 
 # %% ../nbs/51_ddss.ipynb #9465d639
 from __future__ import annotations
-import time
-from pathlib import Path
 from typing import Callable
 import torch
 from torch import Tensor, nn
-from tqdm.auto import tqdm
-from .distributed import any_rank, average_gradients, check_divisible, gather_with_grad, is_main, save_on_main, shard
-from .runs import load_checkpoint, save_atomic
+from .distributed import average_gradients, check_divisible, gather_with_grad, shard
+from .runs import train_loop
 from .models import fingerprint
 from .ggdm import GGDM, ggdm
 from .metrics import kid, load_classifier
@@ -33,20 +30,20 @@ def ddss_loss(model,                 # the frozen teacher
     return kid(feats(x.clamp(-1, 1)), real_feats)
 
 # %% ../nbs/51_ddss.ipynb #129837f8
-def _draw(it: int, seed: int, params: GGDM, shape, n_real: int, real_batch: int):
-    "The noise and real-batch indices of iteration `it`: a function of (seed, it) alone."
-    g = torch.Generator().manual_seed(seed * 1_000_003 + it)
-    z = torch.randn(shape, generator=g)
-    noise = torch.randn(params.K, *shape, generator=g)
-    return z, noise, torch.randperm(n_real, generator=g)[:real_batch]
+def _draw(gen: torch.Generator, params: GGDM, shape, n_real: int, real_batch: int):
+    "The noise and real-batch indices of one iteration, drawn from `gen` (CPU)."
+    z = torch.randn(shape, generator=gen)
+    noise = torch.randn(params.K, *shape, generator=gen)
+    return z, noise, torch.randperm(n_real, generator=gen)[:real_batch]
 
+# %% ../nbs/51_ddss.ipynb #887678ea
 def train_ddss(model,                   # the frozen teacher (a model following the protocol)
                params: GGDM,            # the sampler to learn; updated in place (or replaced by the checkpoint's)
                real: Tensor,            # real images (N, ...) in [-1, 1]
                out_dir,                 # where `checkpoint.pt` is kept
                *,
                iters: int = 100,        # Adam iterations in all
-               batch_size: int = 64,    # samples per iteration
+               batch_size: int = 64,    # samples per iteration (under torchrun each rank samples its shard)
                real_batch: int = 128,   # real images per iteration
                lr: float = 5e-3,        # Adam's learning rate
                seed: int = 0,
@@ -58,9 +55,7 @@ def train_ddss(model,                   # the frozen teacher (a model following 
                device: str | torch.device = "cpu",
                progress: bool = True,
               ) -> dict:
-    "DDSS: learn `params` by minimising KID on `feature_net` features; resumable. Returns the last checkpoint."
-    out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "checkpoint.pt"
+    "DDSS: learn `params` by minimising KID on `feature_net` features; resumable. Returns the last checkpoint (step, losses, ...)."
     check_divisible(batch_size)                       # under torchrun each rank samples an equal share of the batch
     net = (feature_net or load_classifier("loss")).to(device).eval().requires_grad_(False)
     with torch.no_grad(): real_feats = torch.cat([net.features(b.to(device)) for b in real.split(500)])
@@ -68,37 +63,13 @@ def train_ddss(model,                   # the frozen teacher (a model following 
                   real_batch=real_batch, lr=lr, seed=seed, teacher=fingerprint(model))
     params.to(device)
     opt = torch.optim.Adam(params.parameters(), lr=lr)
-    ck = dict(it=0, history=[], seconds=0.0)
-    if path.exists():
-        ck = load_checkpoint(path)
-        diff = {k: (ck["config"].get(k), v) for k, v in config.items() if ck["config"].get(k) != v}
-        if diff: raise ValueError(f"{path} belongs to a run with other settings {diff}: use another out_dir or the same settings")
-        params.load_state_dict(ck["params"]); opt.load_state_dict(ck["opt"])
 
-    def save():
-        ck.update(params={k: v.detach().cpu().clone() for k, v in params.state_dict().items()}, opt=opt.state_dict(), config=config)
-        save_on_main(save_atomic, ck, path)
-
-    t0, start, done = time.time() - ck["seconds"], ck["it"], 0
-    bar = tqdm(range(start, iters), initial=start, total=iters, disable=not (progress and is_main()), desc=f"DDSS {params.variant} K={params.K}")
-    for it in bar:
-        z, noise, idx = _draw(it, seed, params, (batch_size, *real.shape[1:]), len(real), real_batch)
+    def loss_fn(step, gen):
+        z, noise, idx = _draw(gen, params, (batch_size, *real.shape[1:]), len(real), real_batch)
         mine = shard(batch_size)                      # this rank's samples (all of them in one process)
-        opt.zero_grad(set_to_none=True)
-        loss = ddss_loss(model, params, z[mine].to(device), noise[:, mine].to(device), lambda x: gather_with_grad(net.features(x)),
+        return ddss_loss(model, params, z[mine].to(device), noise[:, mine].to(device), lambda x: gather_with_grad(net.features(x)),
                          real_feats[idx.to(device)], remat)  # KID of the gathered features: the same loss on every rank
-        loss.backward()
-        average_gradients(params)                     # notebook 00: the full batch's gradient on every rank
-        bad = [n for n, p in params.named_parameters() if not torch.isfinite(p.grad).all()]
-        if not torch.isfinite(loss) or bad:
-            ck["seconds"] = time.time() - t0; save()
-            raise FloatingPointError(f"DDSS iteration {it}: {'the loss is ' + str(loss.item()) if not torch.isfinite(loss) else 'non-finite gradients in ' + ', '.join(bad)}. "
-                                     f"The last good parameters are in {path}; lower the learning rate (now {lr}) or check the teacher's outputs")
-        opt.step()
-        ck["history"].append(loss.item()); ck["it"] = it + 1; ck["seconds"] = time.time() - t0; done += 1
-        bar.set_postfix(kid_x1e3=f"{1e3 * loss.item():.1f}")
-        last = it + 1 == iters or (stop_after is not None and done >= stop_after) or (time_limit is not None and any_rank(ck["seconds"] > time_limit))
-        if last or (it + 1) % ckpt_every == 0: save()
-        if last: break
-    if ck["it"] == start: save()
-    return ck
+
+    return train_loop(loss_fn, params, opt, out_dir, config, iters, seed=seed, sync=lambda: average_gradients(params),
+                      generator_device="cpu", ckpt_every=ckpt_every, stop_after=stop_after, time_limit=time_limit,
+                      desc=f"DDSS {params.variant} K={params.K}", progress=progress)

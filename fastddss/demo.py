@@ -4,21 +4,44 @@
 
 # %% ../nbs/60_demo.ipynb #8ed6bb29
 from __future__ import annotations
-import json, time
+import time
 from pathlib import Path
 import torch
-from .data import load_mnist, save_images
-from .ddss import train_ddss
-from .models import load_student
-from .evaluation import Reference, evaluate
-from .ggdm import GGDM, load_sampler
+from .runs import atomic_write
 from .schedules import linear_grid
-from .models import ASSETS, load_teacher
+from .models import ASSETS, load_student, load_teacher
+from .ggdm import GGDM, load_sampler
+from .data import load_mnist, save_images
+from .evaluation import Reference, evaluate, save_results
+from .ddss import train_ddss
 
 # %% auto #0
-__all__ = ['run_demo', 'format_table', 'main']
+__all__ = ['demo_records', 'run_demo', 'format_table', 'main']
 
 # %% ../nbs/60_demo.ipynb #cc055c37
+def demo_records(out_dir, Ks, n: int, ddss_iters: int, students, seed: int, progress: bool) -> tuple[list, list]:
+    "The demo's scored runs, and 16 samples of each."
+    teacher, ref = load_teacher(), Reference.mnist("eval")
+    rows, grids = [], []
+    def add(method, model, sampler, K, family="learning-free", **kw):
+        rec, samples = evaluate(model, sampler, K, ref, n=n, seed=seed, batch_size=500, progress=progress, method=method,
+                                family=family, **kw)
+        rows.append(rec); grids.append(samples[:16])
+    for K in Ks: add("DDIM", teacher, "ddim", K, grid="linear")
+    add("DPM-Solver++(2M)", teacher, "dpm++", Ks[len(Ks) // 2], grid="linear")
+    params = GGDM(linear_grid(teacher.schedule, Ks[0]), "ggdm+pred+time")
+    ck = train_ddss(teacher, params, load_mnist("train")[0], Path(out_dir) / "ddss", iters=ddss_iters, progress=progress)
+    add(f"DDSS, {ddss_iters} iterations here", teacher, "ggdm", Ks[0], "learned sampler", grid=None, params=params.eval(),
+        train_seconds=round(ck["seconds"], 1))
+    for K in (5, 10):
+        shipped = load_sampler(ASSETS / f"ggdm_pred_time_k{K}.safetensors", teacher).eval()
+        add("DDSS, shipped", teacher, "ggdm", K, "learned sampler", grid=None, params=shipped, train_seconds=shipped.info.get("seconds"))
+    for N in students:
+        s = load_student(ASSETS / f"pd_student_{N}.safetensors")
+        add("progressive distillation, shipped", s, "ddim", N, "new model", grid="linear", model_name=f"shipped {N}-step student")
+    return rows, grids
+
+# %% ../nbs/60_demo.ipynb #523ffe27
 def run_demo(out_dir="outputs/demo",  # where table.json, fid_vs_nfe.png, samples.png (and the DDSS run) go
              Ks=(5, 10, 20),          # DDIM step counts
              n: int = 2000,           # samples per row
@@ -29,28 +52,12 @@ def run_demo(out_dir="outputs/demo",  # where table.json, fid_vs_nfe.png, sample
             ) -> dict:
     "Baselines, a learning-free solver, DDSS (short run and shipped) and distilled students on the shipped teacher: table and figures."
     out, t0 = Path(out_dir), time.time()
-    out.mkdir(parents=True, exist_ok=True)
-    teacher, ref = load_teacher(), Reference.mnist("eval")
-    rows, grids = [], []
-    def add(method, model, sampler, K, **kw):
-        rec, samples = evaluate(model, sampler, K, ref, n=n, seed=seed, batch_size=500, progress=progress, **kw)
-        rows.append(dict(rec, method=method)); grids.append(samples[:16])
-    for K in Ks: add("DDIM", teacher, "ddim", K, grid="linear")
-    add("DPM-Solver++(2M)", teacher, "dpm++", Ks[len(Ks) // 2], grid="linear")
-    params = GGDM(linear_grid(teacher.schedule, Ks[0]), "ggdm+pred+time")
-    train_ddss(teacher, params, load_mnist("train")[0], out / "ddss", iters=ddss_iters, progress=progress)
-    add(f"DDSS, {ddss_iters} iterations here", teacher, "ggdm", Ks[0], grid=None, params=params.eval())
-    for K in (5, 10):
-        add("DDSS, shipped", teacher, "ggdm", K, grid=None, params=load_sampler(ASSETS / f"ggdm_pred_time_k{K}.safetensors", teacher).eval())
-    for N in students:
-        s = load_student(ASSETS / f"pd_student_{N}.safetensors")
-        add("progressive distillation, shipped", s, "ddim", N, grid="linear")
-    result = dict(what="shipped MNIST teacher; FID (MNIST features), KID x 1e3, IS on the eval classifier, "
-                       f"{n} samples per row from noise seed {seed}", rows=rows, seconds=round(time.time() - t0, 1))
-    (out / "table.json").write_text(json.dumps(result, indent=1))
+    rows, grids = demo_records(out, Ks, n, ddss_iters, students, seed, progress)
+    what = f"shipped MNIST teacher; FID (MNIST features), KID x 1e3, IS on the eval classifier, {n} samples per row from noise seed {seed}"
+    save_results(out / "table.json", rows, what=what, how="make demo (fastddss.demo.run_demo)", seconds=round(time.time() - t0, 1))
     save_images(torch.cat(grids), out / "samples.png", nrow=16)
     _plot(rows, out / "fid_vs_nfe.png")
-    return result
+    return dict(rows=rows, seconds=round(time.time() - t0, 1))
 
 def _plot(rows, path):
     import matplotlib; matplotlib.use("Agg")
@@ -60,8 +67,9 @@ def _plot(rows, path):
         mine = sorted((r for r in rows if r["method"] == m), key=lambda r: r["nfe"])
         ax.plot([r["nfe"] for r in mine], [r["fid"] for r in mine], "o-" if len(mine) > 1 else "o", label=m, color=f"C{i}")
     ax.set(xscale="log", yscale="log", xlabel="NFE", ylabel="FID (MNIST features)", title="shipped teacher"); ax.legend(fontsize=7)
-    fig.tight_layout(); fig.savefig(path, dpi=120); plt.close(fig)
+    fig.tight_layout(); atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=120, format="png")); plt.close(fig)
 
+# %% ../nbs/60_demo.ipynb #e08380dd
 def format_table(result: dict) -> str:
     "The demo's rows as aligned text."
     lines = [f"{'method':<36}{'NFE':>5}{'FID':>9}{'KIDx1e3':>9}{'IS':>7}{'seconds':>9}"]

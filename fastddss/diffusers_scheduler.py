@@ -24,6 +24,17 @@ __all__ = ['GGDMScheduler', 'to_diffusers_scheduler']
 # %% ../nbs/62_diffusers_scheduler.ipynb #cab2d6de
 _PRED = {"eps": "epsilon", "x": "sample", "v": "v_prediction"}   # fastddss name -> diffusers name
 
+def _coefficients(times, mu, nu, c) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    "A sampler's times and coefficients as float64 tensors, checked to agree in their number of steps."
+    if times is None or mu is None or nu is None or c is None:
+        raise ValueError("a GGDMScheduler needs times, mu, nu and c: make one with to_diffusers_scheduler(params, model)")
+    ts, mu, nu, c = _f64(times), _f64(mu), _f64(nu), _f64(c)
+    K = len(ts) - 1
+    if mu.shape != (K, K) or nu.shape != (K, K) or c.shape != (K,):
+        raise ValueError(f"inconsistent sampler: {K} steps but mu {tuple(mu.shape)}, nu {tuple(nu.shape)}, c {tuple(c.shape)}")
+    return ts, mu, nu, c
+
+# %% ../nbs/62_diffusers_scheduler.ipynb #a72ff585
 class GGDMScheduler(SchedulerMixin, ConfigMixin):
     "A fixed GGDM sampler behind diffusers' scheduler API (`set_timesteps`, `step`, `timesteps`, `save_pretrained`)."
     order = 1
@@ -42,14 +53,10 @@ class GGDMScheduler(SchedulerMixin, ConfigMixin):
                  variant: str = "ggdm",
                  num_train_timesteps: int = 1000, # diffusers bookkeeping
                 ):
-        if times is None or mu is None or nu is None or c is None:
-            raise ValueError("a GGDMScheduler needs times, mu, nu and c: make one with to_diffusers_scheduler(params, model)")
         if prediction_type not in _PRED.values(): raise ValueError(f"unknown prediction_type {prediction_type!r}: expected one of {list(_PRED.values())}")
         self.schedule = CosineSchedule() if alphas_cumprod is None else DiscreteSchedule(alphas_cumprod)
-        self.ts, self.mu, self.nu, self.c = _f64(times), _f64(mu), _f64(nu), _f64(c)
+        self.ts, self.mu, self.nu, self.c = _coefficients(times, mu, nu, c)
         K = len(self.ts) - 1
-        if self.mu.shape != (K, K) or self.nu.shape != (K, K) or self.c.shape != (K,):
-            raise ValueError(f"inconsistent sampler: {K} steps but mu {tuple(self.mu.shape)}, nu {tuple(self.nu.shape)}, c {tuple(self.c.shape)}")
         self.prediction = {v: k for k, v in _PRED.items()}[prediction_type]
         self.init_noise_sigma = 1.0
         self.num_inference_steps = K

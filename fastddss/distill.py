@@ -7,12 +7,12 @@ from __future__ import annotations
 import copy, math, time
 from pathlib import Path
 import torch
-from torch import Tensor, nn
-from .distributed import average_gradients, check_divisible, mean_over_ranks, save_on_main, shard
-from .runs import load_checkpoint, run_updates, save_atomic
+from torch import Tensor
+from .distributed import CallThrough, check_divisible, data_parallel, derive_seed, save_on_main, shard
+from .runs import check_settings, load_checkpoint, train_loop
 from .schedules import _f64
 from .parameterization import bcast, denoise
-from .models import load_student, save_student
+from .models import fingerprint, load_student, save_student
 
 # %% auto #0
 __all__ = ['WEIGHTINGS', 'ddim_x_step', 'invert_ddim_step', 'pd_target', 'loss_weight', 'pd_loss', 'distill_round', 'distill']
@@ -64,8 +64,8 @@ def loss_weight(t,                  # times, one per batch item
                 weighting: str = "truncated_snr", # "truncated_snr": max(SNR, 1); "snr+1": SNR + 1
                ) -> Tensor:
     "The loss weight $w(\\lambda_t)$ of each item, float64."
-    a, s = schedule(_f64(t))
-    snr = a**2 / s**2
+    alpha, sigma = schedule(_f64(t))
+    snr = alpha**2 / sigma**2
     if weighting == "truncated_snr": return snr.clamp(min=1)
     if weighting == "snr+1": return snr + 1
     raise ValueError(f"unknown weighting {weighting!r}: expected one of {WEIGHTINGS}")
@@ -81,8 +81,8 @@ def pd_loss(student,            # the N-step student, trained
            ) -> Tensor:
     "The distillation loss $w(\\lambda_t)\\lVert \\tilde x - \\hat x_\\theta(z_t, t)\\rVert^2$, averaged over pixels and the batch."
     t = _f64(torch.as_tensor(i, device=x.device) / N)
-    a, s = student.schedule(t)
-    z = bcast(a, x) * x + bcast(s, x) * eps
+    alpha, sigma = student.schedule(t)
+    z = bcast(alpha, x) * x + bcast(sigma, x) * eps
     with torch.no_grad(): target = pd_target(teacher, z, i, N).to(x.dtype)
     x_hat = denoise(student, z, t)[0]
     w = loss_weight(t, student.schedule, weighting).to(x.dtype)
@@ -96,59 +96,47 @@ def distill_round(teacher,          # the 2N-step teacher, frozen
                   N: int,           # the student's number of steps
                   *,
                   steps: int,       # optimiser updates in the round
-                  batch_size: int = 64,
+                  batch_size: int = 64, # the whole batch (under torchrun each rank takes its shard)
                   lr: float = 2e-4,
                   weighting: str = "truncated_snr",
                   seed: int = 0,
                   ckpt_every: int = 100,  # updates between checkpoints
                   device: str | torch.device = "cpu",
-                  stop_after: int | None = None,   # stop (with a checkpoint) after this update, to simulate a kill
+                  stop_after: int | None = None,   # stop (with a checkpoint) after this many updates in this call, to simulate a kill
                   time_limit: float | None = None, # stop (with a checkpoint) after this many seconds; resume later
                   progress: bool = True,
                  ) -> dict:
-    "Train (or resume) one round of progressive distillation; returns the checkpoint dict (step, losses, seconds, ...)."
-    out_dir, device = Path(out_dir), torch.device(device)
+    "Train (or resume) one round of progressive distillation; returns the checkpoint dict (config, step, losses, seconds, state)."
+    device = torch.device(device)
     if weighting not in WEIGHTINGS: raise ValueError(f"unknown weighting {weighting!r}: expected one of {WEIGHTINGS}")
-    ckpt_path = out_dir / "checkpoint.pt"
     check_divisible(batch_size)                   # under torchrun each rank takes an equal share of the batch
     teacher, student = teacher.to(device).eval(), student.to(device).train()
     student.requires_grad_(True)
     opt = torch.optim.Adam(student.parameters(), lr=lr)
-    config = dict(N=N, steps=steps, batch_size=batch_size, lr=lr, weighting=weighting, seed=seed, n_train=len(data))
-    state = dict(step=0, losses=[], seconds=0.0)
-    if ckpt_path.exists():
-        ck = load_checkpoint(ckpt_path, map_location=device)
-        if ck["config"] != config:
-            raise ValueError(f"{ckpt_path} was written with other settings ({ck['config']}, not {config}); use a new out_dir")
-        student.load_state_dict(ck["student"]); opt.load_state_dict(ck["opt"])
-        state = dict(step=ck["step"], losses=ck["losses"], seconds=ck["seconds"])
-    data = data.to(device)
+    config = dict(N=N, steps=steps, batch_size=batch_size, lr=lr, weighting=weighting, seed=seed, n_train=len(data),
+                  teacher=fingerprint(teacher))
+    data, trained = data.to(device), data_parallel(student)
+    view = CallThrough(trained)                   # the student as a model of the protocol, called through DDP under torchrun
 
-    def checkpoint():
-        ck = dict(config=config, student=student.state_dict(), opt=opt.state_dict(), **state)
-        save_on_main(save_atomic, ck, ckpt_path)
-        return ck
-
-    def update(step):
-        gen = torch.Generator(device).manual_seed((seed * 1_000_003 + N) * 1_000_003 + step)
+    def loss_fn(step, gen):
         idx = torch.randint(len(data), (batch_size,), generator=gen, device=device)
         i = torch.randint(1, N + 1, (batch_size,), generator=gen, device=device)
         eps = torch.randn(data[idx].shape, generator=gen, device=device)
         mine = shard(batch_size)                  # this rank's items of the batch (all of them in one process)
-        loss = pd_loss(student, teacher, data[idx[mine]], i[mine], eps[mine], N, weighting)
-        opt.zero_grad(set_to_none=True); loss.backward()
-        average_gradients(student)                # notebook 00: the full batch's gradient on every rank
-        loss = mean_over_ranks(loss.item())       # the full batch's loss, the same on every rank
-        if not math.isfinite(loss):
-            raise FloatingPointError(f"round N={N}: the loss is {loss} at update {step}; the checkpoint keeps the last saved "
-                                     f"parameters; lower the learning rate (now {lr:g})")
-        nn.utils.clip_grad_norm_(student.parameters(), 1.0); opt.step()
-        return loss
+        return pd_loss(view, teacher, data[idx[mine]], i[mine], eps[mine], N, weighting)
 
-    run_updates(update, state, steps, checkpoint, ckpt_every=ckpt_every, stop_after=stop_after, time_limit=time_limit,
-                desc=f"round N={N}", progress=progress)
+    ck = train_loop(loss_fn, trained, opt, out_dir, config, steps, seed=derive_seed(seed, N), clip=1.0, ckpt_every=ckpt_every,
+                    stop_after=stop_after, time_limit=time_limit, desc=f"round N={N}", progress=progress)
     student.eval().requires_grad_(False)
-    return load_checkpoint(ckpt_path, map_location="cpu") if ckpt_path.exists() else checkpoint()
+    return ck
+
+# %% ../nbs/52_distill.ipynb #402be844
+def _finished_round(f, teacher, steps: int, kw: dict):
+    "The student in file `f`, if it was distilled from `teacher` with these settings (else an error naming the ones that differ)."
+    student = load_student(f, like=teacher)
+    want = dict(steps=steps, teacher=fingerprint(teacher), **{k: v for k, v in kw.items() if k in ("batch_size", "lr", "weighting", "seed")})
+    check_settings(f, {k: student.meta.get(k) for k in want}, want)
+    return student
 
 # %% ../nbs/52_distill.ipynb #8aa40ca0
 def distill(teacher,                # the many-step teacher: any model of the protocol with an x or v parameterization
@@ -158,7 +146,7 @@ def distill(teacher,                # the many-step teacher: any model of the pr
             from_steps: int = 128,  # the teacher's number of DDIM steps
             to_steps: int = 1,      # the last student's; from_steps / to_steps must be a power of 2
             steps_per_round: int = 500,
-            stop_after: int | None = None,  # stop after this many updates over all rounds (a simulated kill)
+            stop_after: int | None = None,  # stop after this many updates in this call, over all rounds (a simulated kill)
             time_limit: float | None = None, # stop (with a checkpoint) after this many seconds; resume later
             progress: bool = True,
             **kw,                   # batch_size, lr, weighting, seed, ckpt_every, device: see `distill_round`
@@ -170,20 +158,19 @@ def distill(teacher,                # the many-step teacher: any model of the pr
     out_dir, records, t_start = Path(out_dir), [], time.time()
     N, done = from_steps // 2, 0
     while N >= to_steps:
-        f = out_dir / f"student_{N:04d}.safetensors"
+        f, round_dir = out_dir / f"student_{N:04d}.safetensors", out_dir / f"round_{N:04d}"
         if f.exists():
-            student = load_student(f, like=teacher)
-            want = dict(steps=steps_per_round, **{k: v for k, v in kw.items() if k in ("batch_size", "lr", "weighting", "seed")})
-            if (got := {k: student.meta.get(k) for k in want}) != want:
-                raise ValueError(f"{f} was distilled with other settings ({got}, not {want}); use a new out_dir")
-            records.append(dict(N=N, **student.meta)); done += student.meta["steps"]
+            student = _finished_round(f, teacher, steps_per_round, kw)
+            records.append(dict(N=N, **student.meta))
         else:
             student = copy.deepcopy(teacher)
             left = None if time_limit is None else max(0.0, time_limit - (time.time() - t_start))  # a round makes 1 update at least
-            ck = distill_round(teacher, student, data, out_dir / f"round_{N:04d}", N, steps=steps_per_round,
+            ckpt = round_dir / "checkpoint.pt"
+            start = load_checkpoint(ckpt)["step"] if stop_after is not None and ckpt.exists() else 0
+            ck = distill_round(teacher, student, data, round_dir, N, steps=steps_per_round,
                                stop_after=None if stop_after is None else max(0, stop_after - done), time_limit=left,
                                progress=progress, **kw)
-            done += ck["step"]
+            done += ck["step"] - start
             if ck["step"] < steps_per_round: break
             rec = dict(steps=ck["step"], seconds=round(ck["seconds"], 1), final_loss=sum(ck["losses"][-50:]) / len(ck["losses"][-50:]),
                        **{k: v for k, v in ck["config"].items() if k not in ("N", "steps")})

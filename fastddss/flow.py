@@ -6,9 +6,10 @@
 from __future__ import annotations
 from pathlib import Path
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 from tqdm.auto import tqdm
-from .runs import load_checkpoint, run_updates, save_atomic
+from .distributed import CallThrough, check_divisible, data_parallel, save_on_main, shard
+from .runs import load_checkpoint, save_atomic, train_loop
 from .schedules import _f64, flow_time, time_of_flow
 from .parameterization import bcast, denoise
 
@@ -26,15 +27,15 @@ def velocity(model, # a model following the protocol
     return eps - x
 
 # %% ../nbs/53_rectified_flow.ipynb #0b148441
-FLOW_TIMES = ("uniform", "start")  # reflow: s ~ U(0, s(T)); distillation: s = s(T) only
+FLOW_TIMES = ("uniform", "start")  # reflow: τ ~ U(0, τ(T)); distillation: τ = τ(T) only
 
 def flow_loss(model,        # the flow being trained (any model of the protocol)
               noise: Tensor, # $\epsilon$ of the pairs
               x: Tensor,     # $x$ = ODE(ε), the pairs' samples
-              s: Tensor,     # flow times, one per pair
+              tau: Tensor,   # flow times, one per pair
              ) -> Tensor:
-    "Rectified flow's loss $\\|\\hat u(y_s, s) - (\\epsilon - x)\\|^2$, mean over pixels and pairs."
-    t = time_of_flow(model.schedule, s).to(x.device)
+    "Rectified flow's loss $\\|\\hat u(y_\\tau, \\tau) - (\\epsilon - x)\\|^2$, mean over pixels and pairs."
+    t = time_of_flow(model.schedule, tau).to(x.device)
     a, sg = model.schedule(t)
     z = bcast(a, x) * x + bcast(sg, x) * noise
     return ((velocity(model, z, t) - (noise - x)) ** 2).flatten(1).mean(1).mean()
@@ -69,7 +70,7 @@ def make_pairs(model,       # the flow to rectify (the teacher, or the previous 
     with torch.no_grad():
         for i in tqdm(range(len(done["x"]), n, batch_size), desc="pairs", disable=not progress):
             xb = sampler(model, noise[i:i + batch_size].to(device), ts).cpu()
-            done["x"] = torch.cat([done["x"], xb]); save_atomic(done, path)
+            done["x"] = torch.cat([done["x"], xb]); save_on_main(save_atomic, done, path)
     return noise, done["x"]
 
 # %% ../nbs/53_rectified_flow.ipynb #e08a0767
@@ -79,51 +80,35 @@ def train_flow(model,             # the flow, trained in place (a copy of the te
                *,
                steps: int,        # optimiser updates
                times: str = "uniform", # "uniform" (reflow) or "start" (1-step distillation)
-               batch_size: int = 64,
+               batch_size: int = 64,   # the whole batch (under torchrun each rank takes its shard)
                lr: float = 1e-4,
                seed: int = 0,
                ckpt_every: int = 100,
                device: str | torch.device = "cpu",
-               stop_after: int | None = None,    # stop (with a checkpoint) after this update, to simulate a kill
+               stop_after: int | None = None,    # stop (with a checkpoint) after this many updates in this call, to simulate a kill
                time_limit: float | None = None,  # stop (with a checkpoint) after this many seconds; resume later
                progress: bool = True,
               ) -> dict:
-    "Reflow or distil `model` on the pairs (resumable); returns the checkpoint dict (step, losses, seconds, config)."
+    "Reflow or distil `model` on the pairs (resumable); returns the checkpoint dict (config, step, losses, seconds, state)."
     if times not in FLOW_TIMES: raise ValueError(f"unknown times {times!r}: expected one of {FLOW_TIMES}")
     if noise.shape != x.shape: raise ValueError(f"noise {tuple(noise.shape)} and samples {tuple(x.shape)} must pair up one to one")
-    out_dir, device = Path(out_dir), torch.device(device)
-    ckpt_path = out_dir / "checkpoint.pt"
+    device = torch.device(device)
+    check_divisible(batch_size)                   # under torchrun each rank takes an equal share of the batch
     model = model.to(device).train().requires_grad_(True)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     config = dict(steps=steps, times=times, batch_size=batch_size, lr=lr, seed=seed, n_pairs=len(x))
-    state = dict(step=0, losses=[], seconds=0.0)
-    if ckpt_path.exists():
-        ck = load_checkpoint(ckpt_path, map_location=device)
-        if ck["config"] != config: raise ValueError(f"{ckpt_path} was written with other settings ({ck['config']}, not {config}); use a new out_dir")
-        model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"])
-        state = dict(step=ck["step"], losses=ck["losses"], seconds=ck["seconds"])
-    s_max = flow_time(model.schedule, model.schedule.T).item()
-    noise, x = noise.to(device), x.to(device)
+    tau_max = flow_time(model.schedule, model.schedule.T).item()
+    noise, x, trained = noise.to(device), x.to(device), data_parallel(model)
+    view = CallThrough(trained)                   # the flow as a model of the protocol, called through DDP under torchrun
 
-    def checkpoint():
-        ck = dict(config=config, model=model.state_dict(), opt=opt.state_dict(), **state)
-        save_atomic(ck, ckpt_path)
-        return ck
-
-    def update(step):
-        gen = torch.Generator(device).manual_seed(seed * 1_000_003 + step)
+    def loss_fn(step, gen):
         idx = torch.randint(len(x), (batch_size,), generator=gen, device=device)
-        s = (torch.rand(batch_size, generator=gen, device=device, dtype=torch.float64) * s_max if times == "uniform"
-             else torch.full((batch_size,), s_max, dtype=torch.float64, device=device))
-        loss = flow_loss(model, noise[idx], x[idx], s)
-        if not torch.isfinite(loss):
-            raise FloatingPointError(f"flow loss is {loss.item()} at update {step}; the checkpoint keeps the last saved parameters; "
-                                     f"lower the learning rate (now {lr:g})")
-        opt.zero_grad(set_to_none=True); loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 1.0); opt.step()
-        return loss.item()
+        tau = (torch.rand(batch_size, generator=gen, device=device, dtype=torch.float64) * tau_max if times == "uniform"
+             else torch.full((batch_size,), tau_max, dtype=torch.float64, device=device))
+        mine = shard(batch_size)                  # this rank's pairs of the batch (all of them in one process)
+        return flow_loss(view, noise[idx[mine]], x[idx[mine]], tau[mine])
 
-    run_updates(update, state, steps, checkpoint, ckpt_every=ckpt_every, stop_after=stop_after, time_limit=time_limit,
-                desc=f"flow ({times})", progress=progress)
+    ck = train_loop(loss_fn, trained, opt, out_dir, config, steps, seed=seed, clip=1.0, ckpt_every=ckpt_every,
+                    stop_after=stop_after, time_limit=time_limit, desc=f"flow ({times})", progress=progress)
     model.eval().requires_grad_(False)
-    return load_checkpoint(ckpt_path, map_location="cpu")
+    return ck

@@ -11,21 +11,23 @@ import torch
 from torch import Tensor, nn
 from torch.utils.checkpoint import checkpoint
 from tqdm.auto import tqdm
+from .runs import load_weights, save_weights
 from .schedules import _f64, check_grid
 from .parameterization import bcast, denoise
 from .models import fingerprint
 from .sampling import step_noise
 
 # %% auto #0
-__all__ = ['VARIANTS', 'ddim_backbone', 'GGDMCoefficients', 'GGDM', 'ggdm', 'save_sampler', 'load_sampler', 'plot_coefficients']
+__all__ = ['VARIANTS', 'GGDM_FORMAT', 'ddim_backbone', 'GGDMCoefficients', 'GGDM', 'ggdm', 'save_sampler', 'load_sampler',
+           'plot_coefficients']
 
 # %% ../nbs/31_ggdm.ipynb #6f32809a
 def ddim_backbone(ts, schedule, theta) -> tuple[Tensor, Tensor, Tensor]:
     "Per-step weights $(\\mu_{ii}, \\nu_{ii}, c_i)$ of DDIM with noise angle $\\theta$ on the grid `ts` (float64, K each)."
-    a, s = schedule(ts)
-    at, st, as_, ss = a[:-1], s[:-1], a[1:], s[1:]
-    mu = ss * theta.cos() / st
-    return mu, as_ - at * mu, ss * theta.sin()
+    alpha, sigma = schedule(ts)
+    alpha_t, sigma_t, alpha_s, sigma_s = alpha[:-1], sigma[:-1], alpha[1:], sigma[1:]   # each step goes from t to s
+    mu = sigma_s * theta.cos() / sigma_t
+    return mu, alpha_s - alpha_t * mu, sigma_s * theta.sin()
 
 # %% ../nbs/31_ggdm.ipynb #7209b5e6
 VARIANTS = ("vars", "ggdm", "ggdm+pred", "ggdm+pred+time")  # from narrowest to widest
@@ -37,6 +39,7 @@ class GGDMCoefficients(NamedTuple):
     nu: Tensor     # (K, K) weights of the x-predictions, lower triangular
     c: Tensor      # (K,) noise standard deviations
 
+# %% ../nbs/31_ggdm.ipynb #c1358b80
 class GGDM(nn.Module):
     "The learnable coefficients of a K-step GGDM sampler, initialised at DDIM on the grid `ts`."
     min_step = 1e-14  # +TIME: the floor $\delta$ on every step length, as a fraction of $t_0$
@@ -123,21 +126,16 @@ def ggdm(model,          # a model following the protocol of `fastddss.parameter
     return (z, torch.stack(states)) if trajectory else z
 
 # %% ../nbs/31_ggdm.ipynb #0f89ac32
+GGDM_FORMAT = "fastddss.ggdm/1"
+
 def save_sampler(params: GGDM, path):
-    "Write a GGDM sampler's parameters, variant, initial grid and `info` to a safetensors file."
-    from safetensors.torch import save_file
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    meta = {"format": "fastddss.ggdm/1", "variant": params.variant, "K": str(params.K), "info": json.dumps(params.info)}
-    save_file({k: v.detach().cpu().contiguous() for k, v in params.state_dict().items()}, str(path), metadata=meta)
+    "Write a GGDM sampler's parameters, variant, initial grid and `info` to a safetensors file, atomically."
+    return save_weights(params.state_dict(), path, GGDM_FORMAT, variant=params.variant, K=str(params.K), info=params.info)
 
 def load_sampler(path, model: nn.Module | None = None) -> GGDM:
     "Load a sampler written by `save_sampler`; warn if `model` is not the teacher it was learned for."
-    from safetensors import safe_open
-    from safetensors.torch import load_file
     if not Path(path).exists(): raise FileNotFoundError(f"no GGDM sampler at {path}")
-    with safe_open(str(path), "pt") as f: meta = f.metadata() or {}
-    if meta.get("format") != "fastddss.ggdm/1": raise ValueError(f"{path} is not a GGDM sampler written by save_sampler")
-    state = load_file(str(path))
+    state, meta = load_weights(path, GGDM_FORMAT)
     params = GGDM(state["init_ts"], meta["variant"], json.loads(meta["info"]))
     params.load_state_dict(state)
     want = params.info.get("teacher")

@@ -10,11 +10,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-import fastddss
+from .runs import load_weights, save_weights
+from .models import ASSETS
 
 # %% auto #0
-__all__ = ['Classifier', 'features', 'train_classifier', 'accuracy', 'save_classifier', 'load_classifier', 'fid', 'kid',
-           'kid_subsets', 'inception_score', 'CleanFIDFeatures', 'keep_size', 'inception_fid']
+__all__ = ['CLASSIFIER_FORMAT', 'Classifier', 'features', 'train_classifier', 'accuracy', 'save_classifier', 'load_classifier',
+           'fid', 'kid', 'kid_subsets', 'inception_score', 'CleanFIDFeatures', 'keep_size', 'inception_fid']
 
 # %% ../nbs/41_metrics.ipynb #fa58ac79
 class Classifier(nn.Module):
@@ -86,23 +87,22 @@ def accuracy(net: Classifier, x: Tensor, y: Tensor) -> float:
     return (net(x).argmax(1) == y).float().mean().item()
 
 # %% ../nbs/41_metrics.ipynb #c05fb583
+CLASSIFIER_FORMAT = "fastddss.classifier/1"
+
 def save_classifier(net: Classifier, path, **info):
-    "Write a classifier's weights and `info` (accuracy, seed, ...) to a safetensors file."
-    from safetensors.torch import save_file
-    save_file({k: v.contiguous() for k, v in net.state_dict().items()}, str(path), metadata={"arch": net.arch, "info": json.dumps(info)})
+    "Write a classifier's weights and `info` (accuracy, seed, ...) to a safetensors file, atomically."
+    return save_weights(net.state_dict(), path, CLASSIFIER_FORMAT, arch=net.arch, info=info)
 
 def load_classifier(role: str = "eval",   # "eval" (reporting) or "loss" (DDSS's loss): the shipped networks
                     path=None,            # or a file written by `save_classifier`
                    ) -> Classifier:
     "Load a feature network in eval mode with gradients off."
-    from safetensors import safe_open
-    from safetensors.torch import load_file
     if path is None:
         if role not in ("eval", "loss"): raise ValueError(f"role must be 'eval' or 'loss', got {role!r}")
-        path = Path(fastddss.__file__).parent / "assets" / f"classifier_{role}.safetensors"
+        path = ASSETS / f"classifier_{role}.safetensors"
     if not Path(path).exists(): raise FileNotFoundError(f"no classifier weights at {path}")
-    with safe_open(str(path), "pt") as f: meta = f.metadata()
-    net = Classifier(meta["arch"]); net.load_state_dict(load_file(str(path))); net.eval().requires_grad_(False)
+    state, meta = load_weights(path, CLASSIFIER_FORMAT)
+    net = Classifier(meta["arch"]); net.load_state_dict(state); net.eval().requires_grad_(False)
     net.info = json.loads(meta["info"])
     return net
 

@@ -4,18 +4,20 @@
 
 # %% ../nbs/20_models.ipynb #9293f33a
 from __future__ import annotations
-import copy, hashlib, json, math, os
+import copy, hashlib, json, math
 from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 import fastddss
+from .runs import load_weights, save_weights, weights_format
 from .schedules import CosineSchedule, DiscreteSchedule
 from .parameterization import DiffusionModel
 
 # %% auto #0
-__all__ = ['ASSETS', 'TEACHER_FILE', 'timestep_embedding', 'ResBlock', 'UNet', 'load_teacher', 'CountingModel', 'fingerprint',
-           'save_student', 'load_student', 'DiffusersUNet', 'from_diffusers', 'load_diffusers']
+__all__ = ['ASSETS', 'TEACHER_FILE', 'TEACHER', 'STUDENT', 'timestep_embedding', 'ResBlock', 'UNet', 'load_teacher',
+           'CountingModel', 'fingerprint', 'save_student', 'load_student', 'DiffusersUNet', 'from_diffusers',
+           'load_diffusers', 'load_model']
 
 # %% ../nbs/20_models.ipynb #510907e5
 def timestep_embedding(t: Tensor, dim: int) -> Tensor:
@@ -85,25 +87,19 @@ class UNet(nn.Module):
 # %% ../nbs/20_models.ipynb #a8b44c45
 ASSETS = Path(fastddss.__file__).parent / "assets"  # weights shipped inside the package
 TEACHER_FILE = "teacher_mnist.safetensors"
+TEACHER, STUDENT = "fastddss.teacher/1", "fastddss.student/1"   # the `format` of model files
 
-def load_teacher(path=None,                 # a safetensors file from `export_teacher` (default: the shipped teacher)
+def load_teacher(path=None,                 # a teacher file written by `export_teacher` (default: the shipped teacher)
                  device: str | torch.device = "cpu",
                 ) -> DiffusionModel:
     "Load a teacher as a `DiffusionModel` (v-prediction, cosine schedule), in eval mode, gradients off."
-    from safetensors import safe_open
-    from safetensors.torch import load_file
     path = Path(path) if path is not None else ASSETS / TEACHER_FILE
     if not path.exists(): raise FileNotFoundError(f"no teacher weights at {path}; train one with train_teacher() and export_teacher()")
-    try:
-        with safe_open(str(path), "pt") as f: meta = f.metadata() or {}
-    except Exception as e:
-        raise ValueError(f"{path} is not a readable safetensors file ({e}); it is corrupt or truncated: export or copy it again") from e
-    if "config" not in meta: raise ValueError(f"{path} is not a teacher file written by export_teacher (its metadata has no config)")
-    net = UNet(**json.loads(meta["config"])["net"])
-    net.load_state_dict(load_file(str(path)))
-    model = DiffusionModel(net, CosineSchedule(), prediction="v").to(device).eval()
-    model.requires_grad_(False)
-    model.meta = {"config": json.loads(meta["config"]), "step": int(meta["step"]), **json.loads(meta.get("info", "{}"))}
+    tensors, meta = load_weights(path, TEACHER)
+    config = json.loads(meta["config"])
+    net = UNet(**config["net"]); net.load_state_dict(tensors)
+    model = DiffusionModel(net, CosineSchedule(), prediction="v").to(device).eval().requires_grad_(False)
+    model.meta = {"config": config, "step": int(meta["step"]), **json.loads(meta.get("info", "{}"))}
     return model
 
 # %% ../nbs/20_models.ipynb #1dad67c7
@@ -127,36 +123,29 @@ def fingerprint(model: nn.Module) -> str:
     return h.hexdigest()[:16]
 
 # %% ../nbs/20_models.ipynb #dff0afbd
-def save_student(student: nn.Module, path, N: int, **info):
+def save_student(student: nn.Module,  # a DiffusionModel around the project's UNet (or any network, loaded back with like=)
+                 path,
+                 N: int,              # its number of steps (0: none in particular, e.g. a reflow)
+                 **info):
     "Write a student's weights, its step count and `info` to a safetensors file, atomically."
-    from safetensors.torch import save_file
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     net_config = getattr(getattr(student, "net", None), "config", None)
-    meta = {"format": "fastddss.student/1", "N": str(N), "prediction": student.prediction,
-            "schedule": repr(student.schedule), "net_config": json.dumps(net_config), "info": json.dumps(info)}
-    tmp = path.with_name(path.name + ".tmp")
-    save_file({k: v.detach().cpu().contiguous() for k, v in student.state_dict().items()}, str(tmp), metadata=meta)
-    os.replace(tmp, path)
+    return save_weights(student.state_dict(), path, STUDENT, N=str(N), prediction=student.prediction,
+                        schedule=repr(student.schedule), net_config=net_config, info=info)
 
 def load_student(path,                        # a file written by `save_student`
                  like: nn.Module | None = None, # a model of the same architecture (e.g. the teacher); None: the shipped UNet
                  device: str | torch.device = "cpu",
                 ):
     "Load a distilled student as a model of the protocol (eval mode, gradients off); `.N` is its number of steps."
-    from safetensors import safe_open
-    from safetensors.torch import load_file
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no student at {path}; distill one with distill() or `fastddss distill`")
-    with safe_open(str(path), "pt") as f: meta = f.metadata() or {}
-    if meta.get("format") != "fastddss.student/1": raise ValueError(f"{path} is not a fastddss student file (format {meta.get('format')!r})")
+    tensors, meta = load_weights(path, STUDENT)
     if like is None:
-        from fastddss.schedules import CosineSchedule
-        from fastddss.models import UNet
         cfg = json.loads(meta["net_config"])
         if cfg is None: raise ValueError(f"{path} holds a student of a custom network: pass a model of its architecture as like=")
         model = DiffusionModel(UNet(**cfg), CosineSchedule(), prediction=meta["prediction"])
     else: model = copy.deepcopy(like)
-    model.load_state_dict(load_file(str(path)))
+    model.load_state_dict(tensors)
     model = model.to(device).eval().requires_grad_(False)
     model.N, model.meta = int(meta["N"]), json.loads(meta["info"])
     return model
@@ -189,7 +178,7 @@ def from_diffusers(unet: nn.Module,  # a diffusers `UNet2DModel` (or any module 
                           _DIFFUSERS_PREDICTION[cfg.get("prediction_type", "epsilon")], clip_x=clip)
 
 # %% ../nbs/20_models.ipynb #ce8d7937
-def load_diffusers(repo_id: str = "google/ddpm-cifar10-32", # a hub repository or a local folder
+def load_diffusers(repo_id: str = "google/ddpm-cifar10-32", # a hub repository or a local folder (a UNet, or a whole pipeline)
                   ) -> DiffusionModel:
     "Load a pretrained diffusers UNet and its scheduler as a `DiffusionModel`; fails clearly when offline."
     try:
@@ -197,10 +186,37 @@ def load_diffusers(repo_id: str = "google/ddpm-cifar10-32", # a hub repository o
     except ImportError as e:
         raise ImportError("loading diffusers models needs diffusers: pip install diffusers") from e
     try:
-        unet = UNet2DModel.from_pretrained(repo_id)
-        scheduler = DDPMScheduler.from_pretrained(repo_id)
+        pipeline = Path(repo_id, "unet").is_dir()   # a saved pipeline keeps its parts in sub-folders
+        unet = UNet2DModel.from_pretrained(repo_id, **({"subfolder": "unet"} if pipeline else {}))
+        scheduler = DDPMScheduler.from_pretrained(repo_id, **({"subfolder": "scheduler"} if pipeline else {}))
     except (OSError, ValueError) as e:
         raise OSError(f"could not load {repo_id!r}: it is not a local folder, not in the Hugging Face cache, and the hub "
                       f"could not be reached. Run once with internet access (or download it and pass the folder). "
                       f"Cause: {type(e).__name__}: {str(e)[:200]}") from e
     return from_diffusers(unet.eval(), scheduler)
+
+# %% ../nbs/20_models.ipynb #12e8bba6
+_NOT_MODELS = {"fastddss.ggdm/1": "a learned GGDM sampler: pass it as --ggdm (load_sampler)",
+               "fastddss.redi/1": "a ReDi knowledge base (KnowledgeBase.load)",
+               "fastddss.classifier/1": "a feature network (load_classifier)"}
+
+def load_model(source=None,                    # None (the shipped teacher), a weights file, a diffusers folder or a hub id
+               device: str | torch.device = "cpu",
+               like: nn.Module | None = None,  # for a student of a custom network: a model of its architecture
+              ) -> nn.Module:
+    "Any model this library can sample, as a model of the protocol in eval mode with gradients off."
+    if source is None: return load_teacher(device=device)
+    path = Path(source)
+    if path.is_dir():
+        if not any((path / f).exists() for f in ("config.json", "model_index.json", "unet/config.json")):
+            raise FileNotFoundError(f"{path} is a folder but not a diffusers model (no config.json or unet/config.json)")
+        return load_diffusers(str(path)).to(device).requires_grad_(False)
+    if path.is_file():
+        fmt = weights_format(path)
+        if fmt == TEACHER: return load_teacher(path, device)
+        if fmt == STUDENT: return load_student(path, like, device)
+        raise ValueError(f"{path} is {_NOT_MODELS.get(fmt, f'a file of format {fmt!r}')}, not a model: pass a teacher or student "
+                         "file, a diffusers folder or a hub id")
+    if path.suffix or str(source).count("/") != 1:
+        raise FileNotFoundError(f"no model at {source}: expected a weights file, a diffusers folder, or a hub id like google/ddpm-cifar10-32")
+    return load_diffusers(str(source)).to(device).requires_grad_(False)   # a hub id: fails clearly offline

@@ -4,19 +4,22 @@
 
 # %% ../nbs/33_redi.ipynb #71362e19
 from __future__ import annotations
-import json, os
+import json
 from pathlib import Path
 import torch
 from torch import Tensor
 from tqdm.auto import tqdm
+from .runs import load_weights, save_weights
 from .schedules import _f64, check_grid
 from .parameterization import denoise
 from .sampling import ddim, ddim_step
 
 # %% auto #0
-__all__ = ['KnowledgeBase', 'build_kb', 'retrieve', 'redi']
+__all__ = ['KB_FORMAT', 'KnowledgeBase', 'build_kb', 'retrieve', 'redi']
 
 # %% ../nbs/33_redi.ipynb #ca0d8d00
+KB_FORMAT = "fastddss.redi/1"   # the `format` of knowledge-base files
+
 class KnowledgeBase:
     "Stored trajectories of a deterministic sampler: `states[step]` is an (M, ...) tensor of every trajectory's state at that step."
     def __init__(self,
@@ -24,35 +27,22 @@ class KnowledgeBase:
                  ts: Tensor,                # the base sampler's time grid
                  info: dict | None = None,  # how it was built (sampler, seed, model fingerprint, ...)
                 ):
-        sizes = {len(s) for s in states.values()}
+        sizes = {len(kept) for kept in states.values()}
         if len(sizes) != 1: raise ValueError(f"every step must hold the same number of trajectories, got sizes {sorted(sizes)}")
-        self.states, self.ts, self.info = {int(i): s for i, s in states.items()}, _f64(ts), info or {}
+        self.states, self.ts, self.info = {int(i): kept for i, kept in states.items()}, _f64(ts), info or {}
     def __len__(self): return len(next(iter(self.states.values())))
     def __repr__(self): return f"KnowledgeBase(M={len(self)}, K={len(self.ts) - 1}, steps={sorted(self.states)})"
 
     def save(self, path):
         "Write the base to a safetensors file, atomically."
-        from safetensors.torch import save_file
-        path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        save_file({f"step_{i}": s.contiguous() for i, s in self.states.items()} | {"ts": self.ts}, str(tmp),
-                  metadata={"format": "fastddss.redi/1", "info": json.dumps(self.info)})
-        os.replace(tmp, path)
+        return save_weights({f"step_{i}": kept for i, kept in self.states.items()} | {"ts": self.ts}, path, KB_FORMAT, info=self.info)
 
     @classmethod
     def load(cls, path):
         "Read a base written by `save`."
-        from safetensors import safe_open
-        from safetensors.torch import load_file
-        path = Path(path)
-        if not path.exists(): raise FileNotFoundError(f"no knowledge base at {path}; build one with build_kb()")
-        try:
-            with safe_open(str(path), "pt") as f: meta = f.metadata() or {}
-        except Exception as e:
-            raise ValueError(f"{path} is not a readable safetensors file ({e}); it is corrupt or truncated: build or copy the base again") from e
-        if meta.get("format") != "fastddss.redi/1": raise ValueError(f"{path} is not a fastddss knowledge base (format {meta.get('format')!r})")
-        d = load_file(str(path))
-        return cls({int(k[5:]): v for k, v in d.items() if k.startswith("step_")}, d["ts"], json.loads(meta["info"]))
+        if not Path(path).exists(): raise FileNotFoundError(f"no knowledge base at {path}; build one with build_kb()")
+        tensors, meta = load_weights(path, KB_FORMAT)
+        return cls({int(name[5:]): t for name, t in tensors.items() if name.startswith("step_")}, tensors["ts"], json.loads(meta.get("info", "{}")))
 
 # %% ../nbs/33_redi.ipynb #267f8bd2
 def build_kb(model,        # the model whose trajectories are stored
@@ -74,19 +64,20 @@ def build_kb(model,        # the model whose trajectories are stored
             _, traj = ddim(model, zb, ts[: steps[-1] + 1], trajectory=True) if steps[-1] > 0 else (None, zb[None])
             for i in steps: kept[i].append(traj[i].float().cpu())
     fp = getattr(getattr(model, "net", None), "config", None)
-    return KnowledgeBase({i: torch.cat(s) for i, s in kept.items()}, ts, dict(sampler="ddim", M=len(z), net_config=fp))
+    return KnowledgeBase({i: torch.cat(states) for i, states in kept.items()}, ts, dict(sampler="ddim", M=len(z), net_config=fp))
 
 # %% ../nbs/33_redi.ipynb #3724ab1b
 def retrieve(kb: KnowledgeBase,
-             q: Tensor,      # queries: states at step k, (B, *shape)
-             k: int, v: int, # key and value steps
-             H: int = 1,     # neighbours per query
+             q: Tensor,        # queries: states at the key step, (B, *shape)
+             key_step: int,    # where the queries are compared with the stored keys
+             value_step: int,  # where they jump to
+             H: int = 1,       # neighbours per query
             ) -> Tensor:
-    "The jumped-to states at step `v` for queries `q` at step `k`."
-    for i in (k, v):
+    "The jumped-to states at `value_step` for queries `q` at `key_step`."
+    for i in (key_step, value_step):
         if i not in kb.states: raise ValueError(f"step {i} is not stored in the knowledge base (it has steps {sorted(kb.states)}); rebuild it with that step")
     if not 1 <= H <= len(kb): raise ValueError(f"H must lie in 1..M={len(kb)}, got {H}")
-    keys, vals = kb.states[k].flatten(1), kb.states[v].flatten(1)
+    keys, vals = kb.states[key_step].flatten(1), kb.states[value_step].flatten(1)
     qf = q.detach().flatten(1).to(keys.device, keys.dtype)
     d2 = (qf**2).sum(1, keepdim=True) - 2 * qf @ keys.T + (keys**2).sum(1)   # squared distances, (B, M)
     idx = d2.topk(H, largest=False).indices                                  # (B, H)
@@ -102,25 +93,26 @@ def retrieve(kb: KnowledgeBase,
 
 def _ddim_steps(model, z: Tensor, ts: Tensor, steps) -> Tensor:
     "Deterministic DDIM steps `steps` of the grid `ts` (step i: $t_i \\to t_{i+1}$), each named by its index in error messages."
-    a, s = model.schedule(ts)
+    alpha, sigma = model.schedule(ts)
     for i in steps:
         x0, eps = denoise(model, z, ts[i], step=i)
-        z = ddim_step(x0, eps, a[i + 1], s[i + 1], 0.0)
+        z = ddim_step(x0, eps, alpha[i + 1], sigma[i + 1], 0.0)
     return z
 
 def redi(model, z: Tensor, ts, *,
          kb: KnowledgeBase,  # trajectories of DDIM on the same grid `ts`
-         k: int,             # key step: run this many steps before retrieving
-         v: int,             # value step: jump to it, then finish the remaining K - v steps
+         key_step: int,      # run this many DDIM steps, then retrieve
+         value_step: int,    # jump to this step, then finish the remaining K - value_step steps
          H: int = 1,         # neighbours combined
          noise=None, generator=None, # unused: the base sampler is deterministic (accepted for the shared signature)
         ) -> Tensor:
-    "ReDi over DDIM on the grid `ts`: $k + (K - v)$ network evaluations."
+    "ReDi over DDIM on the grid `ts`: key_step + (K - value_step) network evaluations."
     ts = check_grid(ts, model.schedule)
     if len(ts) != len(kb.ts) or not torch.allclose(ts, kb.ts.to(ts), atol=1e-9):
         raise ValueError(f"the grid must be the knowledge base's ({len(kb.ts) - 1} steps): its trajectories lie on it")
     K = len(ts) - 1
-    if not 0 <= k < v <= K: raise ValueError(f"need 0 <= k < v <= K={K}, got k={k}, v={v}")
-    zk = _ddim_steps(model, z, ts, range(k))                # steps 0..k-1
-    zv = retrieve(kb, zk, k, v, H).to(z.device)              # the jump over steps k..v-1
-    return _ddim_steps(model, zv, ts, range(v, K))           # steps v..K-1
+    if not 0 <= key_step < value_step <= K:
+        raise ValueError(f"need 0 <= key_step < value_step <= K={K}, got key_step={key_step}, value_step={value_step}")
+    z_key = _ddim_steps(model, z, ts, range(key_step))                          # steps 0..key_step-1
+    z_value = retrieve(kb, z_key, key_step, value_step, H).to(z.device)         # the jump over steps key_step..value_step-1
+    return _ddim_steps(model, z_value, ts, range(value_step, K))                # steps value_step..K-1

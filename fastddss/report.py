@@ -4,48 +4,24 @@
 
 # %% ../nbs/43_comparison.ipynb #0645204c
 from __future__ import annotations
-import json
 from pathlib import Path
+from .evaluation import FAMILIES, Result, load_results
 
 # %% auto #0
-__all__ = ['FAMILIES', 'BUCKETS', 'MAIN_METHODS', 'collect', 'pivot', 'plot_fid_vs_nfe']
+__all__ = ['BUCKETS', 'MAIN_METHODS', 'collect', 'pivot', 'plot_fid_vs_nfe']
 
 # %% ../nbs/43_comparison.ipynb #7a0a8c1a
-FAMILIES = ("learning-free", "learned sampler", "new model", "retrieval")  # the teacher as is / DDSS / PD and reflow / ReDi
-
-def _row(method, family, r, cost=None, source=""):
-    return dict(method=method, family=family, nfe=int(r["nfe"]), fid=float(r["fid"]), kid_x1e3=float(r["kid_x1e3"]),
-                inception_score=float(r["inception_score"]), train_cpu_s=cost, source=source)
-
-def collect(results="results") -> list[dict]:
-    "The scored samplers of every result file found in `results`, one row each (method, family, NFE, FID, KID, IS, cost, file)."
-    results, rows = Path(results), []
-    def load(name):
-        f = results / name
-        return json.loads(f.read_text()) if f.exists() else None
-    if d := load("baselines_mnist.json"):
-        for r in d["rows"]:
-            if r["K"] <= 50: rows.append(_row(f"{r['sampler'].upper()} {r['grid']}", "learning-free", r, 0, "baselines_mnist.json"))
-    if d := load("solvers_mnist.json"):
-        names = {"dpm++": "DPM-Solver++(2M)", "heun": "EDM Heun"}
-        for r in d["rows"]: rows.append(_row(f"{names[r['sampler']]} {r['grid']}", "learning-free", r, 0, "solvers_mnist.json"))
-    if d := load("ddss_mnist.json"):
-        for r in d["rows"]:
-            lr = r["ddss"]["lr"]
-            rows.append(_row(f"DDSS {r['variant'].upper()} (lr {lr:g})", "learned sampler", r, r["ddss"]["seconds"], "ddss_mnist.json"))
-    if d := load("distill_mnist.json"):
-        per_round = {x["N"]: x["seconds"] for x in d["rounds"]}
-        for r in d["students"]:
-            cost = sum(s for N, s in per_round.items() if N >= r["K"])   # every round down to this student
-            rows.append(_row("progressive distillation", "new model", r, cost, "distill_mnist.json"))
-    if d := load("reflow_mnist.json"):
-        secs = {s["stage"]: s["seconds"] for s in d["stages"]}
-        for r in d["rows"]:
-            fam, cost = ("learning-free", 0) if "1-RF" in r["name"] else ("new model", secs.get("reflow", 0) + ("distill" in r["name"]) * secs.get("distilled", 0))
-            rows.append(_row(f"rectified flow: {r['name']}", fam, r, cost, "reflow_mnist.json"))
-    if d := load("redi_mnist.json"):
-        for r in d["rows"]:
-            if r["label"].startswith("ReDi"): rows.append(_row(r["label"], "retrieval", r, None, "redi_mnist.json"))
+def collect(results="results",        # a folder of results files (fastddss.results/1)
+            max_nfe: int = 50,         # leave out many-step reference runs
+           ) -> list[Result]:
+    "Every record of every results file in `results`, once each, sorted by NFE then FID."
+    seen, rows = set(), []
+    for f in sorted(Path(results).glob("*.json")):
+        try: records, _ = load_results(f)
+        except ValueError: continue                  # not a results file (e.g. a run's settings)
+        for r in records:
+            key = (r["method"], r["model"], r["nfe"])  # the same run copied into another file's table counts once
+            if r["nfe"] <= max_nfe and key not in seen: seen.add(key); rows.append(r)
     return sorted(rows, key=lambda r: (r["nfe"], r["fid"]))
 
 # %% ../nbs/43_comparison.ipynb #5e453cb3

@@ -13,7 +13,7 @@ from .distributed import any_rank, derive_seed, is_main, mean_over_ranks, save_o
 
 # %% auto #0
 __all__ = ['atomic_write', 'save_atomic', 'save_json', 'load_checkpoint', 'save_weights', 'weights_format', 'load_weights',
-           'check_settings', 'lr_at', 'warmup_cosine', 'unwrap', 'train_loop', 'run_updates']
+           'check_settings', 'lr_at', 'warmup_cosine', 'unwrap', 'train_loop']
 
 # %% ../nbs/01_runs.ipynb #5a50a642
 def atomic_write(path, write):
@@ -105,6 +105,33 @@ def unwrap(model: nn.Module) -> nn.Module:
 def _state(objects: dict) -> dict:
     return {k: unwrap(o).state_dict() for k, o in objects.items() if o is not None}
 
+# %% ../nbs/01_runs.ipynb #4065bc3e
+def _resume(path, objects: dict, config: dict) -> dict:
+    "The run's progress: a fresh start, or the checkpoint's, its settings checked and its states loaded into `objects`."
+    ck = dict(config=config, step=0, losses=[], seconds=0.0)
+    if path.exists():
+        saved = load_checkpoint(path, map_location=next(unwrap(objects["model"]).parameters()).device)
+        check_settings(path, saved.get("config", {}), config)
+        for k, o in objects.items():
+            if o is not None: unwrap(o).load_state_dict(saved["state"][k])
+        ck.update(step=saved["step"], losses=saved["losses"], seconds=saved["seconds"])
+    return ck
+
+def _update(loss_fn, step: int, gen, model, opt, sched, ema, clip, sync) -> float | str:
+    "One update, taken only if the loss and every gradient are finite on every rank: the loss, or what was not finite."
+    opt.zero_grad(set_to_none=True)
+    loss = loss_fn(step, gen)
+    loss.backward()
+    if sync is not None: sync()
+    value, bad = mean_over_ranks(loss.item()), _bad_grads(unwrap(model))   # the loss is the same on every rank
+    if not math.isfinite(value): return f"the loss is {value}"
+    if any_rank(bool(bad)): return "non-finite gradients in " + ", ".join(bad or ["another rank's parameters"])
+    if clip is not None: nn.utils.clip_grad_norm_(model.parameters(), clip)
+    opt.step()
+    if sched is not None: sched.step()
+    if ema is not None: ema.update_parameters(unwrap(model))
+    return value
+
 # %% ../nbs/01_runs.ipynb #140ed7dd
 def train_loop(loss_fn,                 # loss_fn(step, generator) -> this rank's loss of update `step` (not yet backpropagated)
                model: nn.Module,        # the trained module (possibly wrapped in DistributedDataParallel)
@@ -125,60 +152,28 @@ def train_loop(loss_fn,                 # loss_fn(step, generator) -> this rank'
                desc: str = "", progress: bool = True,
               ) -> dict:
     "Run (or continue) `steps` updates with checkpoints; returns the last checkpoint: config, step, losses, seconds, state."
-    path = Path(out_dir) / "checkpoint.pt"
-    inner = unwrap(model)
-    objects = dict(model=model, opt=opt, sched=sched, ema=ema)
-    ck = dict(config=config, step=0, losses=[], seconds=0.0)
-    if path.exists():
-        saved = load_checkpoint(path, map_location=next(inner.parameters()).device)
-        check_settings(path, saved.get("config", {}), config)
-        for k, o in objects.items():
-            if o is not None: unwrap(o).load_state_dict(saved["state"][k])
-        ck.update(step=saved["step"], losses=saved["losses"], seconds=saved["seconds"])
-    gdev = generator_device or next(inner.parameters()).device
+    path, objects = Path(out_dir) / "checkpoint.pt", dict(model=model, opt=opt, sched=sched, ema=ema)
+    ck = _resume(path, objects, config)
+    gdev = generator_device or next(unwrap(model).parameters()).device
 
     def save():
         ck["state"] = _state(objects)
         save_on_main(save_atomic, ck, path)
 
-    first, t0 = ck["step"], time.time()
-    last = steps if stop_after is None else min(steps, first + stop_after)
+    first, t_start = ck["step"], time.time()    # the time limit counts from the start of this call
+    t0, last = t_start, steps if stop_after is None else min(steps, first + stop_after)
     bar = tqdm(range(first, last), initial=first, total=steps, disable=not (progress and is_main()), desc=desc)
     for step in bar:
-        opt.zero_grad(set_to_none=True)
-        loss = loss_fn(step, torch.Generator(gdev).manual_seed(derive_seed(seed, step)))
-        loss.backward()
-        if sync is not None: sync()
-        value, bad = mean_over_ranks(loss.item()), _bad_grads(inner)
-        if not math.isfinite(value) or any_rank(bool(bad)):
+        value = _update(loss_fn, step, torch.Generator(gdev).manual_seed(derive_seed(seed, step)), model, opt, sched, ema, clip, sync)
+        if isinstance(value, str):               # no update was taken: keep the last good state, say what happened
             ck["seconds"] += time.time() - t0; save()
-            what = f"the loss is {value}" if not math.isfinite(value) else "non-finite gradients in " + ", ".join(bad or ["another rank's parameters"])
-            raise FloatingPointError(f"{desc or 'training'}, update {step}: {what}. The update was not taken; the last good state is "
+            raise FloatingPointError(f"{desc or 'training'}, update {step}: {value}. The update was not taken; the last good state is "
                                      f"in {path}. Lower the learning rate, or check the model's outputs")
-        if clip is not None: nn.utils.clip_grad_norm_(model.parameters(), clip)
-        opt.step()
-        if sched is not None: sched.step()
-        if ema is not None: ema.update_parameters(inner)
         ck["losses"].append(value); ck["step"] = step + 1
         if step % 10 == 0: bar.set_postfix(loss=f"{sum(ck['losses'][-50:]) / len(ck['losses'][-50:]):.4g}")
-        out_of_time = time_limit is not None and any_rank(time.time() - t0 > time_limit)   # every rank stops at the same update
+        out_of_time = time_limit is not None and any_rank(time.time() - t_start > time_limit)   # every rank stops at the same update
         if (step + 1) % ckpt_every == 0 or step + 1 == last or out_of_time:
             ck["seconds"] += time.time() - t0; t0 = time.time(); save()
         if out_of_time: break
     if not path.exists(): save()
     return load_checkpoint(path, map_location="cpu")
-
-# %% ../nbs/01_runs.ipynb #33c66346
-def run_updates(update, state: dict, steps: int, checkpoint, *, ckpt_every: int = 100, stop_after: int | None = None,
-                time_limit: float | None = None, desc: str = "", progress: bool = True):
-    "TEMPORARY (removed once distillation and reflow use `train_loop`)."
-    last = min(steps, stop_after) if stop_after is not None else steps
-    bar = tqdm(range(state["step"], last), initial=state["step"], total=steps, disable=not (progress and is_main()), desc=desc)
-    t0 = t_start = time.time()
-    for step in bar:
-        state["losses"].append(update(step)); state["step"] = step + 1
-        out_of_time = time_limit is not None and any_rank(time.time() - t_start > time_limit)
-        if (step + 1) % ckpt_every == 0 or step + 1 == last or out_of_time:
-            state["seconds"] += time.time() - t0; t0 = time.time()
-            checkpoint()
-        if out_of_time: break

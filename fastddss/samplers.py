@@ -53,9 +53,10 @@ SAMPLERS = {   # name -> SamplerSpec; the order is the order of `--help`
                         {"params": Hyper(object, None, "the GGDM coefficients")}, stochastic=True),
     "redi": SamplerSpec(redi, "ReDi (Zhang et al. 2023): DDIM with a jump through stored trajectories", "linear",
                         {"kb": Hyper(object, None, "the knowledge base of DDIM trajectories on the same grid"),
-                         "k": Hyper(int, None, "ReDi's key step"), "v": Hyper(int, None, "ReDi's value step"),
+                         "key_step": Hyper(int, None, "ReDi's key step: DDIM steps run before the retrieval"),
+                         "value_step": Hyper(int, None, "ReDi's value step: the stored step it jumps to"),
                          "H": Hyper(int, 1, "neighbours combined")},
-                        nfe=lambda K, k, v, **h: k + K - v),
+                        nfe=lambda K, key_step, value_step, **h: key_step + K - value_step),
 }
 
 # %% ../nbs/39_samplers.ipynb #2f51f133

@@ -47,7 +47,7 @@ StepFn = Callable  # (z, x̂, ε̂, α_t, σ_t, α_s, σ_s) -> (mean of z_s, noi
 
 def sample_loop(model,          # a model following the protocol of `fastddss.parameterization`
                 z: Tensor,      # initial state at ts[0], shape (batch, ...)
-                ts,             # decreasing time grid $t_K > \dots > t_0$
+                ts,             # decreasing time grid $t_0 > \dots > t_K$
                 step: StepFn,   # the sampler's update
                 *,
                 noise=None,     # K standard-normal tensors, one per step (default: drawn from `generator`)
@@ -78,9 +78,9 @@ def ddim(model, z: Tensor, ts, *,
         ):
     "DDIM (Song et al. 2021, Eq. 12) over the time grid `ts`: one network evaluation per step."
     if not 0 <= eta <= 1: raise ValueError(f"eta must lie in [0, 1], got {eta}")
-    def step(z, x0, eps, at, st, as_, ss):
-        c = ddim_noise_scale(at, st, as_, ss, eta)
-        return ddim_step(x0, eps, as_, ss, c), c
+    def step(z, x0, eps, alpha_t, sigma_t, alpha_s, sigma_s):
+        c = ddim_noise_scale(alpha_t, sigma_t, alpha_s, sigma_s, eta)
+        return ddim_step(x0, eps, alpha_s, sigma_s, c), c
     return sample_loop(model, z, ts, step, **kw)
 
 # %% ../nbs/30_ddim.ipynb #27c52770
@@ -91,7 +91,7 @@ def ddpm(model, z: Tensor, ts, *,
     "DDPM's ancestral sampler (Ho et al. 2020) over the time grid `ts`, with the posterior mean $\\tilde\\mu(z_t, \\hat x)$."
     if variance not in ("fixed_small", "fixed_large"):
         raise ValueError(f"variance must be 'fixed_small' or 'fixed_large', got {variance!r}")
-    def step(z, x0, eps, at, st, as_, ss):
-        mean, var = ddpm_posterior(x0, z, at, st, as_, ss)
-        return mean, (var if variance == "fixed_small" else 1 - at**2 / as_**2).sqrt()
+    def step(z, x0, eps, alpha_t, sigma_t, alpha_s, sigma_s):
+        mean, var = ddpm_posterior(x0, z, alpha_t, sigma_t, alpha_s, sigma_s)
+        return mean, (var if variance == "fixed_small" else 1 - alpha_t**2 / alpha_s**2).sqrt()
     return sample_loop(model, z, ts, step, **kw)

@@ -37,8 +37,8 @@ class Schedule(ABC):
 
     def logsnr(self, t) -> Tensor:
         "$\\lambda_t = \\log(\\alpha_t^2 / \\sigma_t^2)$, $+\\infty$ at $t = 0$."
-        a, s = self(t)
-        return 2 * (a.log() - s.log())
+        alpha, sigma = self(t)
+        return 2 * (alpha.log() - sigma.log())
 
     def t_of_logsnr(self, lam) -> Tensor:
         "The time whose log-SNR is `lam`, by bisection ($\\lambda_t$ decreases strictly)."
@@ -94,7 +94,7 @@ class CosineSchedule(Schedule):
         return 2 / math.pi * torch.atan(torch.exp(-_f64(lam) / 2))
 
 # %% ../nbs/10_schedules.ipynb #3768023b
-def check_grid(ts,                     # time grid $t_K > \dots > t_0$
+def check_grid(ts,                     # time grid $t_0 > \dots > t_K$
                schedule: Schedule,     # the schedule whose $[0, T]$ the times must lie in
               ) -> Tensor:
     "Validate a time grid and return it as a float64 vector: strictly decreasing, inside $[0, T]$, $K \\ge 1$ steps, in the schedule's units."
@@ -161,13 +161,15 @@ def logsnr_grid(schedule: Schedule, # the model's schedule
 # %% ../nbs/10_schedules.ipynb #c5e5df1e
 def karras_grid(schedule: Schedule, # the model's schedule
                 K: int,             # number of steps
-                sigma_min: float = 0.002, # the smallest $\bar\sigma = \sigma/\alpha$ before 0
-                sigma_max: float = 80.0,  # the largest (the first time)
+                sigma_min: float = 0.002, # the smallest $\bar\sigma = \sigma/\alpha$ before 0 (at least the schedule's own)
+                sigma_max: float = 80.0,  # the largest, the first time (at most the schedule's own)
                 rho: float = 7.0,
                ) -> Tensor:
     "EDM's grid: $\\bar\\sigma_i$ uniform in $\\bar\\sigma^{1/\\rho}$ from `sigma_max` to `sigma_min`, then 0, as times."
     if K < 1: raise ValueError(f"the number of steps K must be >= 1, got {K}")
     if not 0 < sigma_min < sigma_max: raise ValueError(f"need 0 < sigma_min < sigma_max, got {sigma_min}, {sigma_max}")
+    alpha, sigma = schedule(_f64([1.0 if schedule.discrete else 0.0, schedule.T]))   # the model knows σ̄ only on its own range:
+    sigma_min, sigma_max = max(sigma_min, (sigma / alpha)[0].item()), min(sigma_max, (sigma / alpha)[1].item())  # t >= 1 if discrete
     u = torch.linspace(0, 1, K, dtype=torch.float64) if K > 1 else torch.zeros(1, dtype=torch.float64)
     sig = (sigma_max ** (1 / rho) + u * (sigma_min ** (1 / rho) - sigma_max ** (1 / rho))) ** rho
     ts = schedule.t_of_logsnr(-2 * sig.log())                # σ̄ = e^{-λ/2} with λ = log(α²/σ²)
@@ -180,30 +182,30 @@ def karras_grid(schedule: Schedule, # the model's schedule
 def flow_time(schedule: Schedule, # the model's schedule
               t,                  # diffusion times in $[0, T]$
              ) -> Tensor:
-    "The flow time $s = \\sigma_t/(\\alpha_t + \\sigma_t)$ of diffusion time `t` (float64)."
-    a, s = schedule(t)
-    return s / (a + s)
+    "The flow time $\\tau = \\sigma_t/(\\alpha_t + \\sigma_t)$ of diffusion time `t` (float64)."
+    alpha, sigma = schedule(t)
+    return sigma / (alpha + sigma)
 
 def time_of_flow(schedule: Schedule, # the model's schedule
-                 s,                  # flow times in $[0, s(T)]$
+                 tau,                # flow times in $[0, \tau(T)]$
                 ) -> Tensor:
-    "The diffusion time whose flow time is `s`: $\\lambda_t = 2\\log((1-s)/s)$ solved by the schedule."
-    s = _f64(s)
-    s_max = flow_time(schedule, schedule.T).item()
-    if not torch.isfinite(s).all() or (s < 0).any() or (s > s_max + 1e-12).any():
-        raise ValueError(f"flow times must lie in [0, s(T)={s_max:.6g}] for {schedule}, got {s.min().item():g} to {s.max().item():g}")
-    t = schedule.t_of_logsnr(2 * (torch.log1p(-s.clamp(max=1.0)) - s.log()))
-    return t.clamp(0, schedule.T).where(s < s_max, torch.full_like(t, float(schedule.T)))
+    "The diffusion time whose flow time is `tau`: $\\lambda_t = 2\\log((1-\\tau)/\\tau)$ solved by the schedule."
+    tau = _f64(tau)
+    tau_max = flow_time(schedule, schedule.T).item()
+    if not torch.isfinite(tau).all() or (tau < 0).any() or (tau > tau_max + 1e-12).any():
+        raise ValueError(f"flow times must lie in [0, τ(T)={tau_max:.6g}] for {schedule}, got {tau.min().item():g} to {tau.max().item():g}")
+    t = schedule.t_of_logsnr(2 * (torch.log1p(-tau.clamp(max=1.0)) - tau.log()))
+    return t.clamp(0, schedule.T).where(tau < tau_max, torch.full_like(t, float(schedule.T)))
 
 # %% ../nbs/10_schedules.ipynb #c04517bb
 def flow_grid(schedule: Schedule, # the model's schedule
               K: int,             # number of Euler steps
              ) -> Tensor:
-    "$K$ Euler steps uniform in flow time, from $s(T)$ to 0, as a decreasing grid of diffusion times."
+    "$K$ Euler steps uniform in flow time, from $\\tau(T)$ to 0, as a decreasing grid of diffusion times."
     if K < 1: raise ValueError(f"the number of steps K must be >= 1, got {K}")
-    s_max = flow_time(schedule, schedule.T).item()
-    ss = s_max * torch.linspace(1, 0, K + 1, dtype=torch.float64)
-    ts = time_of_flow(schedule, ss)
+    tau_max = flow_time(schedule, schedule.T).item()
+    taus = tau_max * torch.linspace(1, 0, K + 1, dtype=torch.float64)
+    ts = time_of_flow(schedule, taus)
     ts[0], ts[-1] = schedule.T, 0.0
     if schedule.discrete:
         ts = ts.round()

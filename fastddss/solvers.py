@@ -27,7 +27,7 @@ def dpm_solver_pp(model,        # a model following the protocol of `fastddss.pa
     "DPM-Solver++(2M) (Lu et al. 2022b), multistep, data prediction: one network evaluation per step."
     if order not in (1, 2): raise ValueError(f"order must be 1 or 2, got {order}")
     ts = check_grid(ts, model.schedule)
-    a, s = model.schedule(ts)
+    alpha, sigma = model.schedule(ts)
     lam = model.schedule.logsnr(ts)              # λ = log(α²/σ²): -inf at α = 0, +inf at σ = 0
     states, x_prev, h_prev = [z], None, None
     for i in tqdm(range(len(ts) - 1), disable=not progress, leave=False):
@@ -37,8 +37,8 @@ def dpm_solver_pp(model,        # a model following the protocol of `fastddss.pa
         if order == 2 and x_prev is not None and torch.isfinite(h) and torch.isfinite(h_prev):
             r = h_prev / h
             D = bcast(1 + 1 / (2 * r), x0) * x0 - bcast(1 / (2 * r), x0) * x_prev
-        exp_neg_half_h = a[i] * s[i + 1] / (s[i] * a[i + 1])   # e^{-h/2}, finite where h is not
-        z = bcast(s[i + 1] / s[i], z) * z - bcast(a[i + 1] * (exp_neg_half_h - 1), D) * D
+        exp_neg_half_h = alpha[i] * sigma[i + 1] / (sigma[i] * alpha[i + 1])   # e^{-h/2}, finite where h is not
+        z = bcast(sigma[i + 1] / sigma[i], z) * z - bcast(alpha[i + 1] * (exp_neg_half_h - 1), D) * D
         x_prev, h_prev = x0, h
         if callback is not None: callback(dict(i=i, t=ts[i], s=ts[i + 1], z=z, x0=x0))
         if trajectory: states.append(z)
@@ -50,20 +50,20 @@ def heun(model, z: Tensor, ts, *,
          callback=None, trajectory: bool = False, progress: bool = False):
     "EDM's deterministic Heun sampler (Karras et al. 2022, Alg. 1) in $\\bar\\sigma = \\sigma/\\alpha$: 2K - 1 network evaluations."
     ts = check_grid(ts, model.schedule)
-    a, s = model.schedule(ts)
-    if a[0] == 0: raise ValueError("Heun works in σ/α, which is infinite at α = 0: start the grid below T (karras_grid does)")
-    sb = s / a
-    zb, states = z / bcast(a[0], z), [z]
+    alpha, sigma = model.schedule(ts)
+    if alpha[0] == 0: raise ValueError("Heun works in σ/α, which is infinite at α = 0: start the grid below T (karras_grid does)")
+    sb = sigma / alpha
+    zb, states = z / bcast(alpha[0], z), [z]
     for i in tqdm(range(len(ts) - 1), disable=not progress, leave=False):
-        x0 = denoise(model, zb * bcast(a[i], zb), ts[i], step=i)[0]
+        x0 = denoise(model, zb * bcast(alpha[i], zb), ts[i], step=i)[0]
         d = (zb - x0) / bcast(sb[i], zb)
         zb_next = zb + bcast(sb[i + 1] - sb[i], zb) * d
         if sb[i + 1] > 0:
-            x1 = denoise(model, zb_next * bcast(a[i + 1], zb), ts[i + 1], step=i)[0]
+            x1 = denoise(model, zb_next * bcast(alpha[i + 1], zb), ts[i + 1], step=i)[0]
             d1 = (zb_next - x1) / bcast(sb[i + 1], zb)
             zb_next = zb + bcast(sb[i + 1] - sb[i], zb) * (d + d1) / 2
         zb = zb_next
-        if callback is not None: callback(dict(i=i, t=ts[i], s=ts[i + 1], z=zb * bcast(a[i + 1], zb), x0=x0))
-        if trajectory: states.append(zb * bcast(a[i + 1], zb))
-    z = zb * bcast(a[-1], zb)
+        if callback is not None: callback(dict(i=i, t=ts[i], s=ts[i + 1], z=zb * bcast(alpha[i + 1], zb), x0=x0))
+        if trajectory: states.append(zb * bcast(alpha[i + 1], zb))
+    z = zb * bcast(alpha[-1], zb)
     return (z, torch.stack(states)) if trajectory else z

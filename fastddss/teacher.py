@@ -4,95 +4,72 @@
 
 # %% ../nbs/50_teacher.ipynb #7e0ef93f
 from __future__ import annotations
-import json, time
-from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from tqdm.auto import tqdm
-from .runs import load_checkpoint, lr_at, save_atomic
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+from .distributed import check_divisible, data_parallel, shard
+from .runs import save_weights, train_loop, warmup_cosine
 from .schedules import CosineSchedule
 from .parameterization import bcast, v_from_x_eps
-from .models import UNet
+from .models import TEACHER, UNet
 
 # %% auto #0
-__all__ = ['v_loss', 'train_teacher', 'export_teacher']
+__all__ = ['v_loss', 'ema_model', 'train_teacher', 'export_teacher']
 
 # %% ../nbs/50_teacher.ipynb #ee2c470b
 def v_loss(net: nn.Module, x: Tensor, t: Tensor, eps: Tensor, schedule=CosineSchedule()) -> Tensor:
     "The v-prediction loss $\\lVert v - \\hat v_\\theta(z_t, t)\\rVert^2$ averaged over the batch."
-    a, s = schedule(t)
-    z = bcast(a, x) * x + bcast(s, x) * eps
-    return F.mse_loss(net(z, t.to(x.dtype)), v_from_x_eps(x, eps, a, s))
+    alpha, sigma = schedule(t)
+    z = bcast(alpha, x) * x + bcast(sigma, x) * eps
+    return F.mse_loss(net(z, t.to(x.dtype)), v_from_x_eps(x, eps, alpha, sigma))
+
+# %% ../nbs/50_teacher.ipynb #3620f44e
+def ema_model(net: nn.Module, decay: float) -> AveragedModel:
+    "An EMA of `net`'s parameters with decay `decay`, starting at `net`'s current weights."
+    ema = AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(decay)).requires_grad_(False)
+    ema.update_parameters(net)              # the first update copies the weights
+    return ema
 
 # %% ../nbs/50_teacher.ipynb #3b2acab7
 def train_teacher(data: Tensor,             # training images (N, C, H, W) in [-1, 1]
                   out_dir,                  # where `checkpoint.pt` is kept
                   steps: int = 8000,        # optimiser steps in all (a resumed run continues to this)
-                  batch_size: int = 128,
+                  batch_size: int = 128,    # the whole batch (under torchrun each rank takes its shard)
                   lr: float = 1e-3,
                   ema_decay: float = 0.999,
                   seed: int = 0,
                   net_config: dict | None = None, # UNet arguments (default: `UNet()`'s)
                   ckpt_every: int = 500,    # steps between checkpoints
                   device: str | torch.device = "cpu",
-                  stop_after: int | None = None, # stop (with a checkpoint) after this step, to simulate a kill
+                  stop_after: int | None = None, # stop (with a checkpoint) after this many steps in this call, to simulate a kill
                   time_limit: float | None = None, # stop (with a checkpoint) after this many seconds; resume later
                   progress: bool = True,
                  ) -> dict:
-    "Train (or resume) a v-prediction UNet on the cosine schedule; returns the checkpoint dict."
-    out_dir, device = Path(out_dir), torch.device(device)
-    ckpt_path = out_dir / "checkpoint.pt"
+    "Train (or resume) a v-prediction UNet on the cosine schedule; returns the checkpoint dict (config, step, losses, seconds, state)."
+    device = torch.device(device)
+    check_divisible(batch_size)               # under torchrun each rank takes an equal share of the batch
     with torch.random.fork_rng(devices=[]):  # the initial weights depend on `seed` only; the caller's RNG is untouched
         torch.manual_seed(seed)
         net = UNet(**(net_config or {})).to(device)
-    ema = UNet(**net.config).to(device); ema.load_state_dict(net.state_dict()); ema.requires_grad_(False)
-    opt = torch.optim.Adam(net.parameters(), lr=lr)
-    state = dict(step=0, losses=[], seconds=0.0)
-    if ckpt_path.exists():
-        ck = load_checkpoint(ckpt_path, map_location=device)
-        if ck["config"]["net"] != net.config or ck["config"]["seed"] != seed:
-            raise ValueError(f"{ckpt_path} was written by another run (config {ck['config']}); use a new out_dir")
-        net.load_state_dict(ck["net"]); ema.load_state_dict(ck["ema"]); opt.load_state_dict(ck["opt"])
-        state = dict(step=ck["step"], losses=ck["losses"], seconds=ck["seconds"])
+    ema, opt = ema_model(net, ema_decay), torch.optim.Adam(net.parameters(), lr=lr)
     config = dict(net=net.config, seed=seed, steps=steps, batch_size=batch_size, lr=lr, ema_decay=ema_decay,
                   n_train=len(data), prediction="v", schedule="cosine")
-    data = data.to(device)
+    data, model = data.to(device), data_parallel(net)
 
-    def checkpoint():
-        ck = dict(config=config, net=net.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(), **state)
-        save_atomic(ck, ckpt_path)
-        return ck
+    def loss_fn(step, gen):
+        idx = torch.randint(len(data), (batch_size,), generator=gen, device=device)
+        t = torch.rand(batch_size, generator=gen, device=device, dtype=torch.float64)
+        eps = torch.randn(data[idx].shape, generator=gen, device=device)
+        mine = shard(batch_size)              # this rank's items (all of them in one process)
+        return v_loss(model, data[idx[mine]], t[mine], eps[mine])
 
-    last = min(steps, stop_after) if stop_after is not None else steps
-    bar = tqdm(range(state["step"], last), initial=state["step"], total=steps, disable=not progress, desc="teacher")
-    t0 = t_start = time.time()
-    pending = []  # losses stay on the device until the next report: no synchronisation every step
-    for step in bar:
-        g = torch.Generator(device).manual_seed(seed * 1_000_003 + step)
-        idx = torch.randint(len(data), (batch_size,), generator=g, device=device)
-        t = torch.rand(batch_size, generator=g, device=device, dtype=torch.float64)
-        eps = torch.randn(data[idx].shape, generator=g, device=device)
-        for group in opt.param_groups: group["lr"] = lr_at(step, steps, lr)
-        loss = v_loss(net, data[idx], t, eps)
-        opt.zero_grad(set_to_none=True); loss.backward()
-        nn.utils.clip_grad_norm_(net.parameters(), 1.0); opt.step()
-        with torch.no_grad(): torch._foreach_lerp_(list(ema.parameters()), list(net.parameters()), 1 - ema_decay)
-        pending.append(loss.detach()); state["step"] = step + 1
-        out_of_time = time_limit is not None and time.time() - t_start > time_limit
-        if len(pending) == 50 or (step + 1) % ckpt_every == 0 or step + 1 == last or out_of_time:
-            state["losses"] += torch.stack(pending).tolist(); pending = []
-            bar.set_postfix(loss=f"{sum(state['losses'][-50:]) / len(state['losses'][-50:]):.4f}")
-        if (step + 1) % ckpt_every == 0 or step + 1 == last or out_of_time:
-            state["seconds"] += time.time() - t0; t0 = time.time()
-            checkpoint()
-        if out_of_time: break
-    return load_checkpoint(ckpt_path, map_location="cpu") if ckpt_path.exists() else checkpoint()
+    return train_loop(loss_fn, model, opt, out_dir, config, steps, seed=seed, sched=warmup_cosine(opt, steps), ema=ema,
+                      clip=1.0, ckpt_every=ckpt_every, stop_after=stop_after, time_limit=time_limit, desc="teacher",
+                      progress=progress)
 
 # %% ../nbs/50_teacher.ipynb #ff22f68b
 def export_teacher(ckpt: dict, path, **info):
-    "Write a checkpoint's EMA weights and its configuration (plus `info`) to a safetensors file."
-    from safetensors.torch import save_file
-    meta = {"config": json.dumps(ckpt["config"]), "step": str(ckpt["step"]), "info": json.dumps(info)}
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.detach().float().cpu().contiguous() for k, v in ckpt["ema"].items()}, str(path), metadata=meta)
+    "Write a checkpoint's EMA weights, its configuration and step (plus `info`) to a teacher file that `load_teacher` reads."
+    ema = {k.removeprefix("module."): v.float() for k, v in ckpt["state"]["ema"].items() if k.startswith("module.")}
+    return save_weights(ema, path, TEACHER, config=ckpt["config"], step=ckpt["step"], info=info)

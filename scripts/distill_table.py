@@ -8,23 +8,24 @@ from pathlib import Path
 import torch
 from fastddss.data import image_grid
 from fastddss.models import load_student
-from fastddss.evaluation import Reference, evaluate
+from fastddss.evaluation import Reference, evaluate, load_results, save_results
+from fastddss.runs import atomic_write
 from fastddss.sampling import ddim
 from fastddss.schedules import linear_grid
 from fastddss.models import load_teacher
 
 root, res = Path(sys.argv[1] if len(sys.argv) > 1 else "runs/distill"), Path("results")
 rounds = json.loads((root / "rounds.json").read_text())
-students = json.loads((root / "eval.json").read_text())["rows"]
+students = load_results(root / "eval.json")[0]
 teacher = load_teacher()
 cache = root / "ddim_baselines.json"      # DDIM with the teacher at the students' step counts, same seeds as every table
-ddim_rows = json.loads(cache.read_text()) if cache.exists() else []
+ddim_rows = load_results(cache)[0] if cache.exists() else []
 ref = None
 for r in students:
     if any(d["K"] == r["K"] for d in ddim_rows): continue
     ref = ref or Reference.mnist("eval")
-    rec, _ = evaluate(teacher, "ddim", r["K"], ref, grid="linear", n=r["n"], progress=False)
-    ddim_rows.append(rec); cache.write_text(json.dumps(ddim_rows, indent=1))
+    rec, _ = evaluate(teacher, "ddim", r["K"], ref, grid="linear", n=r["n"], progress=False, method="DDIM linear")
+    ddim_rows.append(rec); save_results(cache, ddim_rows, what="DDIM at the students' step counts", how="scripts/distill_table.py")
 for r in students:
     d = next(d for d in ddim_rows if d["K"] == r["K"])
     print(f"{r['K']} steps: student FID {r['fid']:.2f} KID×1e3 {r['kid_x1e3']:.0f} IS {r['inception_score']:.2f}  |  "
@@ -32,9 +33,9 @@ for r in students:
 for r in rounds: print(f"round N={r['N']:3d}: {r['steps']} updates in {r['seconds']:.0f} s, final loss {r['final_loss']:.4f}")
 what = ("Progressive distillation of the shipped teacher (scripts/distill_run.sh) from 128 DDIM steps to 1; students and DDIM "
         "baselines scored on 5,000 samples (noise seed 0) against the 4,500 training digits on the eval network")
-(res / "distill_mnist.json").write_text(json.dumps(dict(what=what, rounds=rounds, students=students, ddim=ddim_rows), indent=1))
+save_results(res / "distill_mnist.json", students + ddim_rows, what=what, how="bash scripts/distill_run.sh && python scripts/distill_table.py", rounds=rounds)
 for N in (4, 2, 1):
-    shutil.copy(root / f"student_{N:04d}.safetensors", Path("fastddss/assets") / f"pd_student_{N}.safetensors")
+    atomic_write(Path("fastddss/assets") / f"pd_student_{N}.safetensors", lambda tmp: shutil.copy(root / f"student_{N:04d}.safetensors", tmp))
 z = torch.randn(16, 1, 28, 28, generator=torch.Generator().manual_seed(0))
 rows = [ddim(teacher, z, linear_grid(teacher.schedule, 128))]
 with torch.no_grad():
@@ -45,5 +46,5 @@ import matplotlib.pyplot as plt
 fig, ax = plt.subplots(len(rows), 1, figsize=(8, 0.62 * len(rows) + 0.3))
 for a, x, name in zip(ax, rows, ["teacher, DDIM 128"] + [f"student, {r['N']} step{'s' * (r['N'] > 1)}" for r in rounds]):
     a.imshow(image_grid(x, nrow=16)[0], cmap="gray"); a.set_xticks([]); a.set_yticks([]); a.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=8)
-fig.tight_layout(); fig.savefig(res / "distill_samples.png", dpi=100)
+fig.tight_layout(); atomic_write(res / "distill_samples.png", lambda tmp: fig.savefig(tmp, dpi=100, format="png"))
 print(f"written {res / 'distill_mnist.json'}, {res / 'distill_samples.png'}")

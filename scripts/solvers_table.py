@@ -3,11 +3,11 @@ DPM-Solver++(2M) on the linear and log-SNR grids (NFE = K) and EDM Heun on the K
 5,000 samples each; "logsnr T=0.9946" starts the log-SNR grid where DPM-Solver's code starts the cosine schedule (the
 pure noise is taken as the state at t = 0.9946, alpha = 0.0085),
 noise seed 0, against the 4,500 training digits on the eval network (the same protocol as every table).
-Finished rows are cached in the output file, so an interrupted run resumes where it stopped.
+Finished records are kept in the output file, so an interrupted run resumes where it stopped.
 Usage: python scripts/solvers_table.py [output, default results/solvers_mnist.json]"""
-import json, os, sys
+import sys
 from pathlib import Path
-from fastddss.evaluation import Reference, evaluate
+from fastddss.evaluation import Reference, evaluate, load_results, save_results
 from fastddss.schedules import logsnr_grid
 from fastddss.models import load_teacher
 
@@ -15,15 +15,16 @@ out = Path(sys.argv[1] if len(sys.argv) > 1 else "results/solvers_mnist.json")
 runs = ([("dpm++", g, K) for g in ("linear", "logsnr") for K in (5, 10, 20)] + [("heun", "karras", K) for K in (3, 5, 10)]
         + [("dpm++", "logsnr T=0.9946", K) for K in (5, 10)]    # DPM-Solver's own start for the cosine schedule
         + [("dpm++", "logsnr", 15), ("heun", "karras", 8), ("dpm++", "karras", 10)])   # the last rows first to go when time is short
+names = {"dpm++": "DPM-Solver++(2M)", "heun": "EDM Heun"}
 what = ("Learning-free solvers with the shipped teacher (scripts/solvers_table.py): DPM-Solver++(2M) on the linear and log-SNR grids, "
         "EDM Heun on the Karras grid (rho 7); 5,000 samples (noise seed 0) scored against the 4,500 training digits on the eval network")
-rows = json.loads(out.read_text())["rows"] if out.exists() else []
+records = load_results(out)[0] if out.exists() else []
 teacher, ref = load_teacher(), Reference.mnist("eval")
 for s, g, K in runs:
-    if any(r["sampler"] == s and r["grid"] == g and r["K"] == K for r in rows): continue
+    if any((r["sampler"], r["grid"], r["K"]) == (s, g, K) for r in records): continue
     grid = logsnr_grid(teacher.schedule, K, t_max=0.9946).tolist() if g == "logsnr T=0.9946" else g
-    rec, _ = evaluate(teacher, s, K, ref, grid=grid, n=5000, progress=False)
+    rec, _ = evaluate(teacher, s, K, ref, grid=grid, n=5000, progress=False, method=f"{names[s]} {g}")
     rec["grid"] = g
-    rows.append(rec)
+    records.append(rec)
     print(f"{s:6s} {g:7s} K={K:2d} NFE={rec['nfe']:2d}: FID {rec['fid']:.2f} KID×1e3 {rec['kid_x1e3']:.0f} IS {rec['inception_score']:.2f} ({rec['seconds']:.0f} s)", flush=True)
-    tmp = out.with_suffix(".tmp"); tmp.write_text(json.dumps(dict(what=what, rows=rows), indent=1)); os.replace(tmp, out)
+    save_results(out, records, what=what, how="python scripts/solvers_table.py")

@@ -3,6 +3,7 @@ import json, os, subprocess, sys, tempfile, urllib.error
 import pytest
 import cleanfid.fid
 from fastddss.cli import main
+from fastddss.samplers import SAMPLERS
 
 pytestmark = pytest.mark.usefixtures("no_network")  # every test here runs offline: see conftest.py
 
@@ -26,6 +27,7 @@ def test_fid_is_clean_fid_cifar10_train_32(tiny, tmp_path, monkeypatch):
     assert seen["path"] == str(tmp_path / "run" / "samples") and len(list((tmp_path / "run" / "samples").glob("*.png"))) == 4
     rec = json.loads((tmp_path / "run" / "fid.json").read_text())
     assert rec["fid"] == 12.5 and rec["nfe"] == 2 and "split 'train'" in rec["fid_reference"]
+    assert (rec["sampler"], rec["grid"], rec["hyper"]) == ("ddim", SAMPLERS["ddim"].grid, {"eta": 0.0})   # the registry's grid and default
     with pytest.raises(SystemExit, match="--force"): main(_args(tiny, tmp_path / "run"))
 
 def test_offline_inception_is_a_clear_message(tiny, tmp_path, monkeypatch):
@@ -82,3 +84,14 @@ def test_offline_hub_model_is_a_clear_message(tmp_path, set_after_import):
 
 def test_unknown_sampler(tiny, tmp_path):
     with pytest.raises(SystemExit, match="unknown sampler 'plms'"): main(_args(tiny, tmp_path / "run") + ["--sampler", "plms"])
+
+def test_sampler_options_from_the_registry(tiny, tmp_path):
+    with pytest.raises(SystemExit, match="eta does not apply to sampler 'dpm\\+\\+'"):
+        main(_args(tiny, tmp_path / "run") + ["--sampler", "dpm++", "--eta", "0.5"])
+    assert not (tmp_path / "run").exists()
+    main(_args(tiny, tmp_path / "run") + ["--sampler", "dpm++", "--order", "1", "--no-fid"])
+    rec = json.loads((tmp_path / "run" / "samples.json").read_text())
+    assert (rec["sampler"], rec["grid"], rec["hyper"], rec["nfe"]) == ("dpm++", SAMPLERS["dpm++"].grid, {"order": 1}, 2)
+    main(_args(tiny, tmp_path / "run2") + ["--sampler", "ddpm", "--variance", "fixed_large", "--grid", "quadratic", "--no-fid"])
+    rec = json.loads((tmp_path / "run2" / "samples.json").read_text())
+    assert (rec["sampler"], rec["grid"], rec["hyper"]) == ("ddpm", "quadratic", {"variance": "fixed_large"})

@@ -35,4 +35,30 @@ def test_target_identity_on_the_shipped_teacher():
 
 def test_missing_or_foreign_student_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="no student at"): load_student(tmp_path / "nope.safetensors")
-    with pytest.raises(ValueError, match="not a fastddss student file"): load_student(ASSETS / "teacher_mnist.safetensors")
+    with pytest.raises(ValueError, match="holds fastddss.teacher/1, not fastddss.student/1"): load_student(ASSETS / "teacher_mnist.safetensors")
+
+def _tiny_teacher(seed):
+    from fastddss.models import UNet
+    from fastddss.parameterization import DiffusionModel
+    from fastddss.schedules import CosineSchedule
+    torch.manual_seed(seed)
+    m = DiffusionModel(UNet(ch=8, mults=(1, 2)), CosineSchedule(), prediction="v").eval().requires_grad_(False)
+    for p in m.parameters(): torch.nn.init.normal_(p, std=0.05)
+    return m
+
+def test_resuming_with_another_teacher_is_refused(tmp_path):
+    "The teacher's fingerprint is one of a run's settings: a finished round's student and an unfinished round's checkpoint both refuse another teacher, naming it."
+    from fastddss.distill import distill
+    from fastddss.models import fingerprint
+    images = torch.rand(8, 1, 8, 8, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    teacher, other = _tiny_teacher(0), _tiny_teacher(1)
+    kw = dict(from_steps=4, to_steps=1, steps_per_round=2, batch_size=4, ckpt_every=1, progress=False)
+    recs = distill(teacher, images, tmp_path / "finished", **kw)
+    assert [r["teacher"] for r in recs][0] == fingerprint(teacher)
+    with pytest.raises(ValueError, match=f"other settings \\(teacher: '{fingerprint(teacher)}' there, '{fingerprint(other)}' here\\)"):
+        distill(other, images, tmp_path / "finished", **kw)             # round N=2's student file
+    distill(teacher, images, tmp_path / "cut", stop_after=1, **kw)     # round N=2 stopped after 1 update: its checkpoint
+    assert not (tmp_path / "cut" / "student_0002.safetensors").exists()
+    with pytest.raises(ValueError, match=f"other settings \\(teacher: '{fingerprint(teacher)}' there, '{fingerprint(other)}' here\\)"):
+        distill(other, images, tmp_path / "cut", **kw)
+    assert len(distill(teacher, images, tmp_path / "cut", **kw)) == 2  # the same teacher continues it

@@ -35,12 +35,24 @@ def test_redi_through_the_registry(teacher):
     kb = build_kb(teacher, torch.randn(12, 1, 28, 28, generator=torch.Generator().manual_seed(1)), ts, steps=(4, 12), progress=False)
     counter = CountingModel(teacher)
     with torch.no_grad():
-        x = SAMPLERS["redi"](counter, torch.randn(5, 1, 28, 28), ts, kb=kb, k=4, v=12, H=2)
+        x = SAMPLERS["redi"](counter, torch.randn(5, 1, 28, 28), ts, kb=kb, key_step=4, value_step=12, H=2)
     assert counter.calls == 4 + 20 - 12 and x.shape == (5, 1, 28, 28) and torch.isfinite(x).all()
     assert "M=12" in repr(kb)
+    assert SAMPLERS["redi"].nfe(20, key_step=4, value_step=12) == counter.calls
+
+def test_knowledge_base_is_a_weights_file(teacher, tmp_path):
+    "KnowledgeBase.save writes through runs.save_weights: format fastddss.redi/1, info kept, no temporary file left."
+    from fastddss.runs import weights_format
+    ts = linear_grid(teacher.schedule, 4)
+    kb = build_kb(teacher, torch.randn(3, 1, 28, 28, generator=torch.Generator().manual_seed(2)), ts, steps=(1, 3), progress=False)
+    kb.info["seed"] = 2
+    kb.save(tmp_path / "kb.safetensors")
+    assert weights_format(tmp_path / "kb.safetensors") == "fastddss.redi/1" and [p.name for p in tmp_path.iterdir()] == ["kb.safetensors"]
+    back = KnowledgeBase.load(tmp_path / "kb.safetensors")
+    assert back.info["seed"] == 2 and sorted(back.states) == [1, 3] and torch.equal(back.states[3], kb.states[3])
 
 def test_corrupt_knowledge_base(tmp_path):
     f = tmp_path / "kb.safetensors"; f.write_bytes(b"not a safetensors file")
-    with pytest.raises(ValueError, match="corrupt or truncated"): KnowledgeBase.load(f)
+    with pytest.raises(ValueError, match="corrupt, truncated"): KnowledgeBase.load(f)
     with pytest.raises(FileNotFoundError, match="build one with build_kb"): KnowledgeBase.load(tmp_path / "missing.safetensors")
     with pytest.raises(ValueError, match="same number of trajectories"): KnowledgeBase({1: torch.zeros(3, 2), 2: torch.zeros(4, 2)}, [1.0, 0.0])

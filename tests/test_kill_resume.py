@@ -1,5 +1,6 @@
 """Runs killed for real (SIGKILL in the middle of an update, no clean stop) and resumed end bit for bit where an
-uninterrupted run ends: the teacher's training (nb 50), progressive distillation (nb 52) and reflow's pairs (nb 53).
+uninterrupted run ends: the teacher's training (nb 50), progressive distillation (nb 52) and reflow's pairs (nb 53);
+the first two are `fastddss.runs.train_loop` underneath (nb 01).
 
 Each run is a child process (this file run as a script) with one thread. The child blocks at a chosen call (an update,
 a save) and says so; the parent then kills it, so the kill lands after a checkpoint and before the end every time.
@@ -40,8 +41,9 @@ def run_pairs(out):
                batch_size=2, progress=False)
 
 def _ck(path):
+    from fastddss.runs import load_checkpoint
     assert Path(path).exists(), f"no checkpoint at {path} when the run was killed"
-    return torch.load(path, weights_only=True)
+    return load_checkpoint(path)
 
 def teacher_at_kill(out):
     "Killed in update 6 of 8: the checkpoint of step 4 is on disk."
@@ -59,9 +61,10 @@ def pairs_at_kill(out):
 def _files(out):
     "Everything the run left, as tensors and numbers (run times left out)."
     from safetensors.torch import load_file
+    from fastddss.runs import load_checkpoint
     res = {}
     for f in sorted(Path(out).rglob("*")):
-        if f.suffix == ".pt": res[str(f.relative_to(out))] = torch.load(f, weights_only=True)
+        if f.suffix == ".pt": res[str(f.relative_to(out))] = load_checkpoint(f)
         elif f.suffix == ".safetensors": res[str(f.relative_to(out))] = load_file(str(f))
     return res
 
@@ -73,18 +76,23 @@ JOBS = {
 }
 
 # ---- wrong implementations, for showing that the check fails on them ---------------------------------------------
+# The trainers write their checkpoints through `fastddss.runs.train_loop`, which calls `fastddss.runs.save_atomic`.
 def _drop_opt_state(mod):
     "Checkpoints without Adam's moments: a resumed run restarts them."
-    save = mod.save_atomic
-    def wrong(obj, path): save({**obj, "opt": {**obj["opt"], "state": {}}}, path)
-    mod.save_atomic = wrong
+    import fastddss.runs as runs
+    save = runs.save_atomic
+    def wrong(obj, path):
+        state = obj["state"]
+        save({**obj, "state": {**state, "opt": {**state["opt"], "state": {}}}}, path)
+    runs.save_atomic = wrong
 
 def _checkpoint_only_at_the_end(mod):
     "The interval between checkpoints ignored: a checkpoint only when the run is done."
-    save = mod.save_atomic
+    import fastddss.runs as runs
+    save = runs.save_atomic
     def wrong(obj, path):
         if obj["step"] == obj["config"]["steps"]: save(obj, path)
-    mod.save_atomic = wrong
+    runs.save_atomic = wrong
 
 def _forget_partial_pairs(mod):
     "Resuming reads the pairs file but draws every pair again."
@@ -99,8 +107,8 @@ def child(job, mode, out, ref, wrong):
     "mode 'kill': run in `out` and block at the job's call; 'resume': finish `out`, print the calls made, then run `ref` whole."
     torch.set_num_threads(1)
     run, (modname, name, k), _, _ = JOBS[job]
-    mod = importlib.import_module(modname)
-    saved = dict(vars(mod))                                          # the real code, put back for the uninterrupted run
+    mod, runs = importlib.import_module(modname), importlib.import_module("fastddss.runs")
+    saved = dict(vars(mod)), dict(vars(runs))                        # the real code, put back for the uninterrupted run
     original = getattr(mod, name)
     calls = [0]
     def counted(*a, **kw):
@@ -113,7 +121,7 @@ def child(job, mode, out, ref, wrong):
     run(out)
     if mode == "kill": print("finished", flush=True); return        # the run ended before the kill: the parent fails
     print(f"calls {calls[0]}", flush=True)
-    vars(mod).update(saved)
+    vars(mod).update(saved[0]); vars(runs).update(saved[1])
     run(ref)
 
 def _spawn(job, mode, cut, ref, wrong):
@@ -161,7 +169,7 @@ def _assert_same(a, b, where):
         assert len(a) == len(b), where
         for i, (u, v) in enumerate(zip(a, b)): _assert_same(u, v, f"{where}[{i}]")
     elif isinstance(a, torch.Tensor): assert torch.equal(a, b), f"{where} differs"
-    else: assert a == b, (where, a, b)
+    else: assert a == b, f"{where} differs: {a!r} here, {b!r} in the uninterrupted run"
 
 # ---- the tests -----------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("job", sorted(JOBS))

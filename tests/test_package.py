@@ -41,3 +41,46 @@ def test_dependencies_declared():
     assert "nbdev" not in deps and "fastcore" not in deps
     dev = proj["optional-dependencies"]["dev"]
     for pin in ["nbdev==2.4.14", "fastcore<2", "execnb<0.2", "ghapi<2"]: assert pin in dev
+
+def _homes() -> dict:
+    "module name -> the notebook that exports it."
+    homes = {}
+    for nb in sorted((ROOT / "nbs").glob("[0-9]*.ipynb")):
+        for c in json.loads(nb.read_text())["cells"]:
+            if (s := "".join(c["source"])).startswith("#| default_exp "): homes[s.split()[2]] = nb.name
+    return homes
+
+def layering_violations(homes: dict, sources: dict) -> list[str]:
+    "Every `fastddss.x` a notebook uses must be exported by a notebook with a smaller or equal number."
+    import re
+    bad = []
+    for nb, text in sources.items():
+        for mod in sorted(set(re.findall(r"(?:from|import) fastddss\.(\w+)", text))):
+            if mod not in homes: bad.append(f"{nb} uses fastddss.{mod}, which no notebook exports")
+            elif homes[mod] > nb: bad.append(f"{nb} uses fastddss.{mod}, exported by the later {homes[mod]}")
+    return bad
+
+def test_notebooks_use_only_earlier_notebooks():
+    "The nbs/ listing is the reading order: each notebook (and the module it exports) builds on earlier ones only."
+    homes = _homes()
+    sources = {nb.name: "\n".join("".join(c["source"]) for c in json.loads(nb.read_text())["cells"])
+               for nb in sorted((ROOT / "nbs").glob("[0-9]*.ipynb"))}
+    assert layering_violations(homes, sources) == []
+    # the check can fail: the schedules notebook importing the evaluation module is caught
+    assert layering_violations(homes, {homes["schedules"]: "from fastddss.evaluation import evaluate"})
+    for f in (ROOT / "fastddss").glob("*.py"):     # the exported modules, relative imports included
+        if f.stem.startswith("_"): continue
+        import re
+        for mod in set(re.findall(r"^from \.(\w+) import", f.read_text(), re.M)):
+            assert homes[mod] <= homes[f.stem], f"fastddss/{f.name} imports .{mod}, exported by the later {homes[mod]}"
+
+def test_infrastructure_has_one_home():
+    "Checkpoints are read in one place, and every file is replaced atomically in one place."
+    import re
+    for call, home in (("torch.load", "load_checkpoint"), ("os.replace", "atomic_write")):
+        hits = [(f.name, i) for f in (ROOT / "fastddss").glob("*.py") if not f.stem.startswith("_")
+                for i, line in enumerate(f.read_text().splitlines()) if call in line]
+        assert len(hits) == 1 and hits[0][0] == "runs.py", f"{call} appears in {hits}: use runs.{home}"
+        src = (ROOT / "fastddss" / "runs.py").read_text()
+        body = re.search(rf"^def {home}\(.*?(?=^def |\Z)", src, re.M | re.S).group(0)
+        assert call in body, f"{call} is not inside runs.{home}"

@@ -1,0 +1,50 @@
+"`fastddss sample`'s choices come from the sampler registry, and its options reach the sampler or are refused in one line."
+import re
+import pytest, torch
+from fastddss.cli import main
+from fastddss.distributed import SampleNoise
+from fastddss.models import ASSETS, load_teacher
+from fastddss.runs import load_checkpoint
+from fastddss.sampling import ddpm
+from fastddss.samplers import SAMPLERS
+from fastddss.schedules import GRIDS, linear_grid
+
+CLI_SAMPLERS = [n for n, spec in SAMPLERS.items() if all(h.cli for h in spec.hyper.values())]
+
+def _sample(tmp_path, name, *args):
+    main(["sample", "--steps", "3", "-n", "4", "--seed", "5", *args, "--out", str(tmp_path / f"{name}.pt")])
+    return load_checkpoint(tmp_path / f"{name}.pt")
+
+def test_help_lists_the_registry(capsys):
+    with pytest.raises(SystemExit): main(["sample", "--help"])
+    text = capsys.readouterr().out
+    listed = re.findall(r"^  (\S+)", text.split("samplers (--sampler):\n")[1].split("\n\n")[0], re.M)
+    assert listed == CLI_SAMPLERS + ["--ggdm"] and CLI_SAMPLERS == ["ddim", "ddpm", "dpm++", "heun"]
+    assert all(SAMPLERS[n].summary in text for n in CLI_SAMPLERS)
+    assert text.split("grids (--grid):\n")[1].strip() == ", ".join(GRIDS)
+    assert all("--" + h.replace("_", "-") in text for n in CLI_SAMPLERS for h in SAMPLERS[n].hyper)
+
+@pytest.mark.parametrize("args, message", [
+    (["--sampler", "dpm++", "--eta", "0.5"], "eta does not apply to sampler 'dpm++'"),
+    (["--sampler", "heun", "--variance", "fixed_large"], "variance does not apply to sampler 'heun'"),
+    (["--ggdm", str(ASSETS / "ggdm_pred_time_k5.safetensors"), "--grid", "linear"], "--grid cannot go with --ggdm"),
+    (["--sampler", "ggdm"], "unknown sampler 'ggdm'"),
+    (["--model", "no/such/file.safetensors"], "no model at")])
+def test_refused_in_one_line(tmp_path, args, message):
+    with pytest.raises(SystemExit, match=re.escape(message)): _sample(tmp_path, "x", *args)
+    assert not list(tmp_path.iterdir())
+
+def test_variance_reaches_ddpm(tmp_path):
+    teacher, shape = load_teacher(), (1, 28, 28)
+    z = torch.randn(4, *shape, generator=torch.Generator().manual_seed(5))
+    with torch.no_grad():
+        want = ddpm(teacher, z, linear_grid(teacher.schedule, 3), noise=SampleNoise(6, torch.arange(4), 3, shape), variance="fixed_large")
+    large, small = _sample(tmp_path, "large", "--sampler", "ddpm", "--variance", "fixed_large"), _sample(tmp_path, "small", "--sampler", "ddpm")
+    assert torch.equal(large, want) and (large - small).abs().max() > 0.01
+
+def test_order_1_is_ddim(tmp_path):
+    five = ["--steps", "5"]
+    o1, o2, plain = (_sample(tmp_path, f, *a, *five) for f, a in (("o1", ["--sampler", "dpm++", "--order", "1"]),
+                                                                  ("o2", ["--sampler", "dpm++"]), ("ddim", [])))
+    torch.testing.assert_close(o1, plain, rtol=0, atol=1e-4)
+    assert (o2 - plain).abs().max() > 0.01
