@@ -14,7 +14,7 @@ from .schedules import GRIDS, flow_grid, linear_grid
 from .models import CountingModel, fingerprint, load_model, load_student, save_student
 from .sampling import ddim
 from .solvers import dpm_solver_pp
-from .ggdm import GGDM, load_sampler, save_sampler
+from .ggdm import GGDM, VARIANTS, load_sampler, save_sampler
 from .redi import KnowledgeBase, build_kb
 from .samplers import SAMPLERS, sampler_options
 from .data import image_grid, load_mnist, to_uint8
@@ -23,7 +23,7 @@ from .evaluation import load_results, save_results, Reference, evaluate, generat
 from .report import MAIN_METHODS, collect, pivot, plot_fid_vs_nfe
 from .teacher import export_teacher, train_teacher
 from .ddss import train_ddss
-from .distill import distill
+from .distill import WEIGHTINGS, distill
 from .flow import make_pairs, train_flow
 from .demo import main as demo_main
 
@@ -135,23 +135,27 @@ def _train_teacher(a):
     _say(f"step {ck['step']}/{a.steps}; EMA weights written to {path}" + ("" if ck["step"] == a.steps else "; run again with --resume to continue"))
 
 # %% ../nbs/61_cli.ipynb #5f8da820
+def _learning_args(p, out: str, eval_help: str):
+    "The options every learning command shares: the model, the device, the time limit, the scoring, the run folder."
+    p.add_argument("--teacher", default=None, help="the model: a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--time-limit", type=float, default=None, help="stop with a checkpoint after this many seconds")
+    p.add_argument("--eval-n", type=int, default=0, help=eval_help)
+    p.add_argument("--out", default=out, help="run folder")
+    p.add_argument("--resume", action="store_true", help="continue the run in --out")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+
 def _ddss_args(p):
-    p.add_argument("--variant", default="ggdm+pred+time", choices=["vars", "ggdm", "ggdm+pred", "ggdm+pred+time"])
+    p.add_argument("--variant", default="ggdm+pred+time", choices=VARIANTS)
     p.add_argument("--steps", type=int, default=5, help="K, the sampler's steps (= network evaluations)")
-    p.add_argument("--grid", default="linear", choices=["linear", "quadratic", "logsnr"], help="the DDIM grid it starts from")
+    p.add_argument("--grid", default="linear", choices=list(GRIDS), help="the DDIM grid it starts from")
     p.add_argument("--iters", type=int, default=80, help="Adam iterations")
     p.add_argument("--batch-size", type=int, default=64, help="samples per iteration")
     p.add_argument("--real-batch", type=int, default=128, help="real digits per iteration")
     p.add_argument("--lr", type=float, default=5e-3)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-remat", action="store_true", help="plain backpropagation (memory grows with K)")
-    p.add_argument("--teacher", default=None, help="the model: a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
-    p.add_argument("--device", default="cpu")
-    p.add_argument("--time-limit", type=float, default=None, help="stop with a checkpoint after this many seconds")
-    p.add_argument("--eval-n", type=int, default=0, help="then score this many samples on the eval network (0: skip)")
-    p.add_argument("--out", default="runs/ddss", help="run folder")
-    p.add_argument("--resume", action="store_true", help="continue the run in --out")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    _learning_args(p, "runs/ddss", "then score this many samples on the eval network (0: skip)")
 
 @_command("ddss", _ddss_args, "learn a GGDM sampler for a model with DDSS; resumable",
           "Learn a K-step GGDM sampler by minimising KID on the loss classifier's features (DDSS). Checkpoints go to --out; a killed "
@@ -189,16 +193,10 @@ def _distill_args(p):
     p.add_argument("--steps-per-round", type=int, default=500, help="optimiser updates per round")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=2e-4)
-    p.add_argument("--weighting", default="truncated_snr", choices=["truncated_snr", "snr+1"])
+    p.add_argument("--weighting", default="truncated_snr", choices=WEIGHTINGS)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--teacher", default=None, help="the model: a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
-    p.add_argument("--device", default="cpu")
-    p.add_argument("--time-limit", type=float, default=None, help="stop with a checkpoint after this many seconds")
-    p.add_argument("--eval-n", type=int, default=0, help="then score this many samples per student on the eval network (0: skip)")
+    _learning_args(p, "runs/distill", "then score this many samples per student on the eval network (0: skip)")
     p.add_argument("--eval-steps", default="8,4,2,1", help="which students to score")
-    p.add_argument("--out", default="runs/distill", help="run folder")
-    p.add_argument("--resume", action="store_true", help="continue the run in --out")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 @_command("distill", _distill_args, "progressive distillation of a model down to few steps; resumable",
           "Progressive distillation (Salimans & Ho 2022): one round per halving of the DDIM steps, each student the next round's teacher. "

@@ -13,7 +13,7 @@ from .distributed import SampleNoise, gather, is_main, rank_world, sample_randn,
 from .runs import save_json
 from .schedules import GRIDS
 from .models import CountingModel
-from .samplers import SAMPLERS
+from .samplers import SAMPLERS, method_name
 from .data import load_mnist
 from .metrics import features, fid, inception_score, kid_subsets, load_classifier
 
@@ -120,7 +120,7 @@ def evaluate(model,                         # a model following the protocol
              device: str | torch.device = "cpu",
              progress: bool = True,
              *,
-             method: str | None = None,     # the label of tables and plots (default: "sampler grid")
+             method: str | None = None,     # the label of tables and plots (default: the registry's, e.g. "DDIM linear")
              family: str = "learning-free", # one of FAMILIES
              model_name: str = "shipped teacher", # which model was sampled (a file, a hub id)
              train_seconds: float | None = 0.0,   # what learning the sampler or model cost (None: unknown)
@@ -135,7 +135,7 @@ def evaluate(model,                         # a model following the protocol
     _, samples, nfe = generate(model, sampler, ts, n, seed=seed, batch_size=batch_size, device=device, progress=progress, **hyper)
     samples = gather(samples)
     grid_name = grid if isinstance(grid, str) else "learned" if grid is None else "custom"
-    return Result(method=method or f"{sampler} {grid_name}", family=family, model=model_name, sampler=sampler,
+    return Result(method=method or method_name(sampler, grid_name, hyper), family=family, model=model_name, sampler=sampler,
                   hyper={k: v if isinstance(v, (int, float, str, bool)) else repr(v) for k, v in hyper.items()},
                   grid=grid_name, times=ts.tolist() if ts is not None else hyper["params"].times().tolist(),
                   K=K, nfe=nfe, n=n, seed=seed, step_noise="per-sample", ranks=rank_world()[1],

@@ -12,7 +12,7 @@ from .solvers import dpm_solver_pp, heun
 from .redi import redi
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'Hyper', 'SamplerSpec', 'get_sampler', 'sampler_options']
+__all__ = ['SAMPLERS', 'Hyper', 'SamplerSpec', 'get_sampler', 'sampler_options', 'method_name']
 
 # %% ../nbs/39_samplers.ipynb #36dbece2
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class SamplerSpec:
     hyper: dict = field(default_factory=dict)  # name -> Hyper
     nfe: Callable = lambda K, **hyper: K       # network evaluations of one run of K steps
     stochastic: bool = False    # draws step noise
+    label: str = ""             # its name in tables and plots (default: the registry name)
 
     def __call__(self, model, z, ts, **kw): return self.fn(model, z, ts, **kw)
 
@@ -42,21 +43,22 @@ class SamplerSpec:
 SAMPLERS = {   # name -> SamplerSpec; the order is the order of `--help`
     "ddim": SamplerSpec(ddim, "DDIM (Song et al. 2021), one evaluation per step", "linear",
                         {"eta": Hyper(float, 0.0, "DDIM's noise scale in [0, 1]: 0 deterministic, 1 DDPM's ancestral step")},
-                        stochastic=True),
+                        stochastic=True, label="DDIM"),
     "ddpm": SamplerSpec(ddpm, "DDPM's ancestral sampler (Ho et al. 2020)", "linear",
                         {"variance": Hyper(str, "fixed_small", "DDPM's step variance", ("fixed_small", "fixed_large"))},
-                        stochastic=True),
+                        stochastic=True, label="DDPM"),
     "dpm++": SamplerSpec(dpm_solver_pp, "DPM-Solver++ (Lu et al. 2022b), multistep, data prediction", "linear",
-                         {"order": Hyper(int, 2, "DPM-Solver++'s order: 1 is DDIM, 2 is DPM-Solver++(2M)", (1, 2))}),
-    "heun": SamplerSpec(heun, "EDM's deterministic Heun sampler (Karras et al. 2022)", "karras", nfe=lambda K, **h: 2 * K - 1),
+                         {"order": Hyper(int, 2, "DPM-Solver++'s order: 1 is DDIM, 2 is DPM-Solver++(2M)", (1, 2))}, label="DPM-Solver++(2M)"),
+    "heun": SamplerSpec(heun, "EDM's deterministic Heun sampler (Karras et al. 2022)", "karras", nfe=lambda K, **h: 2 * K - 1,
+                        label="EDM Heun"),
     "ggdm": SamplerSpec(ggdm, "a learned GGDM sampler (notebooks 31, 51): runs on its own times", None,
-                        {"params": Hyper(object, None, "the GGDM coefficients")}, stochastic=True),
+                        {"params": Hyper(object, None, "the GGDM coefficients")}, stochastic=True, label="GGDM"),
     "redi": SamplerSpec(redi, "ReDi (Zhang et al. 2023): DDIM with a jump through stored trajectories", "linear",
                         {"kb": Hyper(object, None, "the knowledge base of DDIM trajectories on the same grid"),
                          "key_step": Hyper(int, None, "ReDi's key step: DDIM steps run before the retrieval"),
                          "value_step": Hyper(int, None, "ReDi's value step: the stored step it jumps to"),
                          "H": Hyper(int, 1, "neighbours combined")},
-                        nfe=lambda K, key_step, value_step, **h: key_step + K - value_step),
+                        nfe=lambda K, key_step, value_step, **h: key_step + K - value_step, label="ReDi"),
 }
 
 # %% ../nbs/39_samplers.ipynb #2f51f133
@@ -85,3 +87,9 @@ def sampler_options(name: str,   # a key of SAMPLERS
             raise ValueError(f"{h}={v!r} for sampler {name!r}: expected one of {', '.join(map(str, hy.choices))}")
         out[h] = v
     return out
+
+def method_name(name: str, grid: str, hyper: dict) -> str:
+    "A table label: the sampler's label, its grid, and the hyper-parameters that differ from their defaults."
+    spec = get_sampler(name)
+    changed = [f"{h}={v}" for h, v in hyper.items() if h in spec.hyper and spec.hyper[h].cli and v != spec.hyper[h].default]
+    return " ".join([spec.label or name, grid, *changed])

@@ -7,7 +7,7 @@ B=$(command -v chromium || command -v chromium-browser || command -v google-chro
 [ -n "$B" ] || { echo "no chromium found: apt-get install chromium (Debian) to check the pages in a browser"; exit 1; }
 [ -f _docs/index.html ] || { echo "no _docs/index.html: run make docs first"; exit 1; }
 mkdir -p _docs/screenshots
-for page in index 05_distill 09_comparison 92_distributed; do
+for page in index 52_distill 43_comparison 00_distributed; do
   "$B" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,1800 --virtual-time-budget=20000 \
        --screenshot="$PWD/_docs/screenshots/$page.png" "file://$PWD/_docs/$page.html" 2>/dev/null
   echo "_docs/screenshots/$page.png"
