@@ -24,9 +24,9 @@ def ddim_x_step(z: Tensor,  # the state $z_t$
                 schedule,   # the model's schedule
                ) -> Tensor:
     "One deterministic DDIM step $z_s = (\\alpha_s - \\tfrac{\\sigma_s}{\\sigma_t}\\alpha_t)\\hat x + \\tfrac{\\sigma_s}{\\sigma_t} z_t$, in z's dtype."
-    (at, st), (as_, ss) = schedule(_f64(t).to(z.device)), schedule(_f64(s).to(z.device))
-    r = ss / st
-    return bcast(as_ - r * at, z) * x + bcast(r, z) * z
+    (alpha_t, sigma_t), (alpha_s, sigma_s) = schedule(_f64(t).to(z.device)), schedule(_f64(s).to(z.device))
+    r = sigma_s / sigma_t
+    return bcast(alpha_s - r * alpha_t, z) * x + bcast(r, z) * z
 
 # %% ../nbs/52_distill.ipynb #33090977
 def invert_ddim_step(z_t: Tensor,  # the state at time t
@@ -35,9 +35,9 @@ def invert_ddim_step(z_t: Tensor,  # the state at time t
                      schedule,
                     ) -> Tensor:
     "The $\\tilde x$ for which one deterministic DDIM step from $(z_t, t)$ lands exactly on $z_s$."
-    (at, st), (as_, ss) = schedule(_f64(t).to(z_t.device)), schedule(_f64(s).to(z_t.device))
-    r = ss / st
-    return (z_s - bcast(r, z_t) * z_t) / bcast(as_ - r * at, z_t)
+    (alpha_t, sigma_t), (alpha_s, sigma_s) = schedule(_f64(t).to(z_t.device)), schedule(_f64(s).to(z_t.device))
+    r = sigma_s / sigma_t
+    return (z_s - bcast(r, z_t) * z_t) / bcast(alpha_s - r * alpha_t, z_t)
 
 def pd_target(teacher,         # the 2N-step teacher (any model of the protocol)
               z: Tensor,       # states $z_t$, shape (batch, ...)

@@ -91,6 +91,7 @@ def retrieve(kb: KnowledgeBase,
         out = (vals[idx].transpose(1, 2).double() @ w)[..., 0]
     return out.view_as(q).to(q)
 
+# %% ../nbs/33_redi.ipynb #c0177359
 def _ddim_steps(model, z: Tensor, ts: Tensor, steps) -> Tensor:
     "Deterministic DDIM steps `steps` of the grid `ts` (step i: $t_i \\to t_{i+1}$), each named by its index in error messages."
     alpha, sigma = model.schedule(ts)
