@@ -329,8 +329,9 @@ def _sample(a):
     model = _load(a.model, a.device)
     name, grid, K, hyper = _choose_sampler(a, model)
     ts = _grid(grid, model, K)
-    idx, x, _ = generate(model, name, ts, a.n, shape=_sample_shape(model), seed=a.seed, batch_size=500, device=a.device,
-                         progress=False, **hyper)
+    with _user_error():
+        idx, x, _ = generate(model, name, ts, a.n, shape=_sample_shape(model), seed=a.seed, batch_size=500, device=a.device,
+                             progress=False, **hyper)
     out = Path(a.out)
     if out.suffix == ".png": save_on_main(_write_grid, gather(x), out, a.nrow)
     elif out.suffix == ".pt": save_on_main(save_atomic, gather(x), out)
@@ -353,9 +354,17 @@ def _eval(a):
     model = _load(a.model, a.device)
     name, grid, K, hyper = _choose_sampler(a, model)
     _grid(grid, model, K)                                            # a grid that cannot be built: one line, before any sampling
-    rec, _ = evaluate(model, name, K, Reference.mnist(a.network), grid=grid, n=a.n, seed=a.seed, device=a.device,
-                      progress=not a.quiet, **hyper)
-    _write_results(a.out, [rec], a, f"one scored sampler run, {a.n} samples")
+    if (shape := _sample_shape(model)) != (1, 28, 28):
+        raise SystemExit(f"eval scores with the MNIST feature networks, which take 1x28x28 images; this model makes {shape}: "
+                         "use fastddss cifar10 (Inception FID through clean-fid) for it")
+    learned, student = name == "ggdm", hasattr(model, "N")          # a learned sampler; a distilled or reflowed model
+    made = hyper["params"].info if learned else getattr(model, "meta", {}) if student else {}
+    with _user_error():
+        rec, _ = evaluate(model, name, K, Reference.mnist(a.network), grid=grid, n=a.n, seed=a.seed, device=a.device,
+                          progress=not a.quiet, model_name=_model_name(a.model), provenance=made,
+                          family="learned sampler" if learned else "new model" if student else "learning-free",
+                          train_seconds=made.get("seconds") if learned or student else 0.0, **hyper)
+    _write_results(a.out, [rec], a, f"one scored sampler run, {a.n} samples, on the {a.network} network")
     _say(f"{name} K={K} NFE={rec['nfe']}: FID (MNIST features) {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, "
          f"IS {rec['inception_score']:.2f} ({a.n} samples); record written to {a.out}")
 
@@ -402,7 +411,7 @@ def _cifar10(a):
     name, grid, K, hyper = _choose_sampler(a, model)
     ts, shape = _grid(grid, model, K), _sample_shape(model)
     counter = CountingModel(model)                                   # NFE per sample, counted on one sample
-    with torch.no_grad(): SAMPLERS[name](counter, torch.zeros(1, *shape, device=a.device), ts, **hyper)
+    with torch.no_grad(), _user_error(): SAMPLERS[name](counter, torch.zeros(1, *shape, device=a.device), ts, **hyper)
     t0 = time.time(); drawn = _draw_pngs(a, model, name, ts, hyper, shape, folder)
     rec = dict(model=a.model, sampler=name, grid=grid or "learned", K=K, nfe=counter.calls,
                hyper={k: v if isinstance(v, (int, float, str)) else repr(v) for k, v in hyper.items()}, n=a.n, seed=a.seed,
@@ -616,7 +625,7 @@ def _cost(r) -> str: return "none" if r["train_seconds"] == 0 else "·" if r["tr
           "in --out; FID against NFE of the main methods in --plot. Read from the result files in --results (notebook 43).")
 def _compare(a):
     "Write the tables and the plot."
-    rows = collect(a.results)
+    with _user_error(): rows = collect(a.results)
     if not rows: raise SystemExit(f"no scored samplers in {a.results}: it holds no results files (written by fastddss eval, ddss, distill, reflow, redi)")
     _refuse_overwrite(a.out, a.force)
     if a.plot: _refuse_overwrite(a.plot, a.force, "--plot")

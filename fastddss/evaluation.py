@@ -71,8 +71,8 @@ def save_results(path, records, what: str, how: str, **logs) -> Path:
 def load_results(path) -> tuple[list[Result], dict]:
     "The records of a results file, and the whole file (what, how, logs)."
     doc = json.loads(Path(path).read_text())
-    if not isinstance(doc, dict) or doc.get("format") != RESULTS_FORMAT:
-        raise ValueError(f"{path} is not a fastddss results file (format {RESULTS_FORMAT}); write it with save_results")
+    if not isinstance(doc, dict) or doc.get("format") != RESULTS_FORMAT or not isinstance(doc.get("records"), list):
+        raise ValueError(f"{path} is not a fastddss results file (format {RESULTS_FORMAT}, a list of records); write it with save_results")
     return [Result(**r) for r in doc["records"]], doc
 
 # %% ../nbs/42_evaluation.ipynb #f1f568a6
@@ -113,7 +113,7 @@ def evaluate(model,                         # a model following the protocol
              sampler: str,                  # a key of SAMPLERS
              K: int,                        # steps
              ref: Reference,
-             grid: str | None = "linear",   # a key of GRIDS, a list of times, or None: the sampler's own (a learned GGDM's)
+             grid: str | None = "default",  # a key of GRIDS, a list of times, None: a learned GGDM's own, "default": the registry's
              n: int = 5000,                 # number of samples
              seed: int = 0,                 # seeds the initial noise; seed + 1 the sampler's noise (per sample)
              batch_size: int = 1000,
@@ -129,6 +129,7 @@ def evaluate(model,                         # a model following the protocol
             ) -> tuple[Result, Tensor]:
     "Sample `n` images (sharded over ranks under torchrun), score them; returns the `Result` and the samples."
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}: expected one of {', '.join(SAMPLERS)}")
+    if grid == "default": grid = SAMPLERS[sampler].grid      # the grid the sampler is made for (None: it brings its own times)
     if grid is None and "params" not in hyper: raise ValueError("grid=None takes the times of a learned sampler passed as params=")
     ts = (None if grid is None else GRIDS[grid](model.schedule, K) if isinstance(grid, str) else torch.as_tensor(grid, dtype=torch.float64))
     t0 = time.time()

@@ -190,6 +190,9 @@ def load_diffusers(repo_id: str = "google/ddpm-cifar10-32", # a hub repository o
         unet = UNet2DModel.from_pretrained(repo_id, **({"subfolder": "unet"} if pipeline else {}))
         scheduler = DDPMScheduler.from_pretrained(repo_id, **({"subfolder": "scheduler"} if pipeline else {}))
     except (OSError, ValueError) as e:
+        if Path(repo_id).is_dir():
+            raise ValueError(f"{repo_id} holds no loadable diffusers UNet2DModel and DDPM scheduler ({type(e).__name__}: "
+                             f"{str(e)[:200]}): save them with save_pretrained") from e
         raise OSError(f"could not load {repo_id!r}: it is not a local folder, not in the Hugging Face cache, and the hub "
                       f"could not be reached. Run once with internet access (or download it and pass the folder). "
                       f"Cause: {type(e).__name__}: {str(e)[:200]}") from e
@@ -217,6 +220,6 @@ def load_model(source=None,                    # None (the shipped teacher), a w
         if fmt == STUDENT: return load_student(path, like, device)
         raise ValueError(f"{path} is {_NOT_MODELS.get(fmt, f'a file of format {fmt!r}')}, not a model: pass a teacher or student "
                          "file, a diffusers folder or a hub id")
-    if path.suffix or str(source).count("/") != 1:
+    if path.suffix or str(source).count("/") != 1 or path.parent.is_dir():   # "runs/x" with a local runs/: a missing path, not a hub id
         raise FileNotFoundError(f"no model at {source}: expected a weights file, a diffusers folder, or a hub id like google/ddpm-cifar10-32")
     return load_diffusers(str(source)).to(device).requires_grad_(False)   # a hub id: fails clearly offline

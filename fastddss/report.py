@@ -5,7 +5,8 @@
 # %% ../nbs/43_comparison.ipynb #0645204c
 from __future__ import annotations
 from pathlib import Path
-from .evaluation import FAMILIES, Result, load_results
+import json
+from .evaluation import FAMILIES, RESULTS_FORMAT, Result, load_results
 
 # %% auto #0
 __all__ = ['BUCKETS', 'MAIN_METHODS', 'collect', 'pivot', 'plot_fid_vs_nfe']
@@ -17,11 +18,12 @@ def collect(results="results",        # a folder of results files (fastddss.resu
     "Every record of every results file in `results`, once each, sorted by NFE then FID."
     seen, rows = set(), []
     for f in sorted(Path(results).glob("*.json")):
-        try: records, _ = load_results(f)
-        except ValueError: continue                  # not a results file (e.g. a run's settings)
-        for r in records:
-            key = (r["method"], r["model"], r["nfe"])  # the same run copied into another file's table counts once
-            if r["nfe"] <= max_nfe and key not in seen: seen.add(key); rows.append(r)
+        try: doc = json.loads(f.read_text())
+        except json.JSONDecodeError as e: raise ValueError(f"{f} is not valid JSON ({e}): repair or move it") from None
+        if not isinstance(doc, dict) or doc.get("format") != RESULTS_FORMAT: continue   # another kind of file (a run's settings)
+        for r in load_results(f)[0]:                 # a results file with a bad record is an error, not skipped
+            key = tuple(r[k] for k in ("method", "model", "nfe", "n", "seed", "feature_net", "reference"))
+            if r["nfe"] <= max_nfe and key not in seen: seen.add(key); rows.append(r)   # a run copied into two files counts once
     return sorted(rows, key=lambda r: (r["nfe"], r["fid"]))
 
 # %% ../nbs/43_comparison.ipynb #5e453cb3
