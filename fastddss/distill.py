@@ -10,12 +10,13 @@ import torch
 from torch import Tensor
 from .distributed import CallThrough, check_divisible, data_parallel, derive_seed, save_on_main, shard
 from .runs import check_settings, load_checkpoint, train_loop
-from .schedules import _f64
+from .schedules import _f64, linear_grid
 from .parameterization import bcast, denoise
 from .models import fingerprint, load_student, save_student
 
 # %% auto #0
-__all__ = ['WEIGHTINGS', 'ddim_x_step', 'invert_ddim_step', 'pd_target', 'loss_weight', 'pd_loss', 'distill_round', 'distill']
+__all__ = ['WEIGHTINGS', 'ddim_x_step', 'invert_ddim_step', 'pd_times', 'pd_target', 'loss_weight', 'pd_loss', 'distill_round',
+           'distill']
 
 # %% ../nbs/52_distill.ipynb #7e44e9fc
 def ddim_x_step(z: Tensor,  # the state $z_t$
@@ -39,16 +40,24 @@ def invert_ddim_step(z_t: Tensor,  # the state at time t
     r = sigma_s / sigma_t
     return (z_s - bcast(r, z_t) * z_t) / bcast(alpha_s - r * alpha_t, z_t)
 
+def pd_times(schedule,     # the model's schedule: its [0, T] is the time convention
+             i: Tensor,    # student steps, integers in [1, N]
+             N: int,       # the student's number of steps
+            ) -> tuple[Tensor, Tensor, Tensor]:
+    "Student step i goes from $t = iT/N$ to $t'' = (i-1)T/N$ through the teacher's midpoint $t' = (i-\\tfrac12)T/N$: the N- and 2N-step linear grids."
+    i = torch.as_tensor(i)
+    if ((i < 1) | (i > N)).any(): raise ValueError(f"student steps i must lie in [1, N={N}], got {i.min().item()}..{i.max().item()}")
+    student, teacher = linear_grid(schedule, N), linear_grid(schedule, 2 * N)   # discrete: training steps, 2N <= T
+    k = i.long().cpu()
+    return student[N - k], teacher[2 * N - 2 * k + 1], student[N - k + 1]
+
 def pd_target(teacher,         # the 2N-step teacher (any model of the protocol)
               z: Tensor,       # states $z_t$, shape (batch, ...)
               i: Tensor,       # the student's step of each item, integers in [1, N]
               N: int,          # the student's number of steps
              ) -> Tensor:
-    "The student's target $\\tilde x$: two teacher DDIM steps $t \\to t - \\tfrac{1}{2N} \\to t - \\tfrac1N$, then one student step inverted (float64)."
-    i = torch.as_tensor(i, device=z.device)
-    if ((i < 1) | (i > N)).any(): raise ValueError(f"student steps i must lie in [1, N={N}], got {i.min().item()}..{i.max().item()}")
-    t, t1, t2 = i / N, (i - 0.5) / N, (i - 1) / N         # float64; t2 is exactly 0 where i = 1
-    t, t1, t2 = (_f64(u) for u in (t, t1, t2))
+    "The student's target $\\tilde x$: two teacher DDIM steps $t \\to t' \\to t''$ (`pd_times`), then one student step inverted (float64)."
+    t, t1, t2 = (u.to(z.device) for u in pd_times(teacher.schedule, i, N))    # float64; t'' is exactly 0 where i = 1
     z64 = z.double()
     x1 = denoise(teacher, z, t)[0].double()
     z1 = ddim_x_step(z64, x1, t, t1, teacher.schedule)
@@ -80,7 +89,7 @@ def pd_loss(student,            # the N-step student, trained
             weighting: str = "truncated_snr",
            ) -> Tensor:
     "The distillation loss $w(\\lambda_t)\\lVert \\tilde x - \\hat x_\\theta(z_t, t)\\rVert^2$, averaged over pixels and the batch."
-    t = _f64(torch.as_tensor(i, device=x.device) / N)
+    t = pd_times(student.schedule, i, N)[0].to(x.device)
     alpha, sigma = student.schedule(t)
     z = bcast(alpha, x) * x + bcast(sigma, x) * eps
     with torch.no_grad(): target = pd_target(teacher, z, i, N).to(x.dtype)

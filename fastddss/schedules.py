@@ -117,8 +117,12 @@ def check_grid(ts,                     # time grid $t_0 > \dots > t_K$
 def _power_grid(schedule, K, t_max, power):
     if K < 1: raise ValueError(f"the number of steps K must be >= 1, got {K}")
     t_max = schedule.T if t_max is None else t_max
-    ts = t_max * torch.linspace(1, 0, K + 1, dtype=torch.float64) ** power
-    if schedule.discrete: ts = ts.round()
+    if schedule.discrete and power == 1 and float(t_max).is_integer():   # round(k·t_max/K), half up, in integers:
+        m = int(t_max)                                                  # the 2K-step grid holds the K-step one exactly
+        ts = _f64([(2 * k * m + K) // (2 * K) for k in range(K, -1, -1)])
+    else:
+        ts = t_max * torch.linspace(1, 0, K + 1, dtype=torch.float64) ** power
+        if schedule.discrete: ts = ts.round()
     if (ts.diff() >= 0).any():
         raise ValueError(f"K={K} steps are too many for this grid on {schedule}: times coincide after rounding to integers")
     return check_grid(ts, schedule)
