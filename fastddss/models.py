@@ -17,7 +17,7 @@ from .parameterization import DiffusionModel
 # %% auto #0
 __all__ = ['ASSETS', 'TEACHER_FILE', 'TEACHER', 'STUDENT', 'timestep_embedding', 'ResBlock', 'UNet', 'load_teacher',
            'CountingModel', 'fingerprint', 'save_student', 'load_student', 'DiffusersUNet', 'from_diffusers',
-           'load_diffusers', 'load_model']
+           'load_diffusers', 'diffusers_grid', 'load_model']
 
 # %% ../nbs/20_models.ipynb #510907e5
 def timestep_embedding(t: Tensor, dim: int) -> Tensor:
@@ -197,6 +197,17 @@ def load_diffusers(repo_id: str = "google/ddpm-cifar10-32", # a hub repository o
                       f"could not be reached. Run once with internet access (or download it and pass the folder). "
                       f"Cause: {type(e).__name__}: {str(e)[:200]}") from e
     return from_diffusers(unet.eval(), scheduler)
+
+# %% ../nbs/20_models.ipynb #43401609
+def diffusers_grid(scheduler,  # a diffusers scheduler after `set_timesteps(K)`
+                  ) -> Tensor:
+    "The time grid, in our convention ($t = n + 1$), that a diffusers scheduler walks: its timesteps, then where its last step ends."
+    if getattr(scheduler, "num_inference_steps", None) is None:
+        raise ValueError(f"{type(scheduler).__name__} has no inference timesteps yet: call scheduler.set_timesteps(K) first")
+    ts = scheduler.timesteps.detach().cpu().double() + 1
+    cfg = scheduler.config
+    final = 1.0 if cfg.get("set_alpha_to_one") is False or cfg.get("final_sigmas_type") == "sigma_min" else 0.0
+    return torch.cat([ts, ts.new_tensor([final])]) if ts[-1] > final else ts
 
 # %% ../nbs/20_models.ipynb #12e8bba6
 _NOT_MODELS = {"fastddss.ggdm/1": "a learned GGDM sampler: pass it as --ggdm (load_sampler)",
