@@ -11,8 +11,8 @@ from torch import Tensor
 from .runs import atomic_write
 
 # %% auto #0
-__all__ = ['MNIST_HELD_OUT_PER_CLASS', 'to_unit_range', 'to_uint8', 'load_mnist', 'image_grid', 'show_images', 'save_images',
-           'load_torchvision', 'load_image_folder']
+__all__ = ['MNIST_HELD_OUT_PER_CLASS', 'FITS', 'to_unit_range', 'to_uint8', 'load_mnist', 'image_grid', 'show_images',
+           'save_images', 'load_torchvision', 'load_image_folder', 'fit_images', 'load_data']
 
 # %% ../nbs/40_data.ipynb #6fcd9828
 MNIST_HELD_OUT_PER_CLASS = 50  # digits per class kept out of training, for validating the metric classifiers
@@ -98,3 +98,47 @@ def load_image_folder(path,                   # folder of .png / .jpg / .jpeg im
         raise ValueError(f"images under {path} differ in size or channels: {sorted({im.shape for im in imgs})}; resize them first")
     x = to_unit_range(np.stack(imgs))
     return x.unsqueeze(1) if x.ndim == 3 else x.permute(0, 3, 1, 2).contiguous()
+
+# %% ../nbs/40_data.ipynb #72a4bb66
+FITS = ("resize", "pad")   # how `fit_images` changes the size
+
+def _channels(x: Tensor, c: int) -> Tensor:
+    "Grey to RGB by repetition, RGB to grey by the ITU-R 601 luma; other changes refused."
+    if x.shape[1] == c: return x
+    if x.shape[1] == 1 and c == 3: return x.expand(-1, 3, -1, -1).contiguous()
+    if x.shape[1] == 3 and c == 1: return (x * x.new_tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)).sum(1, keepdim=True)
+    raise ValueError(f"cannot convert {x.shape[1]}-channel images to {c} channels (grey <-> RGB only)")
+
+def fit_images(x: Tensor,            # images (N, C, H, W) in [-1, 1]
+               shape,                # the model's (C, H, W)
+               how: str = "resize",  # "resize" (antialiased bilinear) or "pad" (centre pad with -1, or centre crop)
+              ) -> Tensor:
+    "Images converted to `shape`: channels (grey <-> RGB), then size; a conversion that cannot be made raises ValueError."
+    if x.ndim != 4: raise ValueError(f"images must be (N, C, H, W), got shape {tuple(x.shape)}")
+    if how not in FITS: raise ValueError(f"unknown fit {how!r}: expected one of {FITS}")
+    c, h, w = shape
+    x = _channels(x, c)
+    if x.shape[-2:] == (h, w): return x
+    if how == "resize":
+        return torch.nn.functional.interpolate(x, size=(h, w), mode="bilinear", antialias=True, align_corners=False).clamp(-1, 1)
+    dh, dw = h - x.shape[-2], w - x.shape[-1]
+    if dh % 2 or dw % 2 or (dh > 0) != (dw > 0) and dh * dw != 0:
+        raise ValueError(f"cannot pad or crop {tuple(x.shape[-2:])} images to {(h, w)} evenly on each side: use fit 'resize'")
+    if dh >= 0 and dw >= 0: return torch.nn.functional.pad(x, (dw // 2, dw // 2, dh // 2, dh // 2), value=-1.0)
+    return x[..., -dh // 2: x.shape[-2] + dh // 2, -dw // 2: x.shape[-1] + dw // 2]
+
+# %% ../nbs/40_data.ipynb #6ecccbd5
+def load_data(source: str | None = None,  # "mnist" / None (embedded digits), a folder of images, or "torchvision:NAME[:ROOT]"
+              shape=None,                 # the model's (C, H, W): fit the images to it (None: as stored)
+              fit: str = "resize",        # see `fit_images`
+              split: str = "train",       # the embedded digits' split, or torchvision's train (anything else: test)
+              download: bool = False,     # let torchvision download the dataset
+             ) -> Tensor:
+    "Training or reference images (N, C, H, W) in [-1, 1] from a name, fitted to `shape`."
+    if source in (None, "mnist"): x = load_mnist(split)[0]
+    elif str(source).startswith("torchvision:"):
+        _, name, *root = str(source).split(":", 2)
+        x = load_torchvision(name, *root, train=split == "train", download=download)[0]
+    elif Path(source).is_dir(): x = load_image_folder(source)
+    else: raise ValueError(f"--data {source!r} is neither 'mnist', a folder of images, nor 'torchvision:NAME[:ROOT]'")
+    return x if shape is None else fit_images(x, shape, fit)

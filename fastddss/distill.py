@@ -11,7 +11,7 @@ from torch import Tensor
 from .distributed import CallThrough, check_divisible, data_parallel, derive_seed, save_on_main, shard
 from .runs import check_settings, load_checkpoint, train_loop
 from .schedules import _f64, linear_grid
-from .parameterization import bcast, denoise
+from .parameterization import as_prediction, bcast, denoise
 from .models import fingerprint, load_student, save_student
 
 # %% auto #0
@@ -148,7 +148,7 @@ def _finished_round(f, teacher, steps: int, kw: dict):
     return student
 
 # %% ../nbs/52_distill.ipynb #8aa40ca0
-def distill(teacher,                # the many-step teacher: any model of the protocol with an x or v parameterization
+def distill(teacher,                # the many-step teacher: any model of the protocol (an ε-teacher's students predict v)
             data: Tensor,           # training images in [-1, 1]
             out_dir,                # round folders and `student_{N}.safetensors` files go here
             *,
@@ -172,7 +172,7 @@ def distill(teacher,                # the many-step teacher: any model of the pr
             student = _finished_round(f, teacher, steps_per_round, kw)
             records.append(dict(N=N, **student.meta))
         else:
-            student = copy.deepcopy(teacher)
+            student = copy.deepcopy(as_prediction(teacher, "v") if teacher.prediction == "eps" else teacher)
             left = None if time_limit is None else max(0.0, time_limit - (time.time() - t_start))  # a round makes 1 update at least
             ckpt = round_dir / "checkpoint.pt"
             start = load_checkpoint(ckpt)["step"] if stop_after is not None and ckpt.exists() else 0

@@ -12,12 +12,12 @@ from torch import Tensor, nn
 import fastddss
 from .runs import load_weights, save_weights, weights_format
 from .schedules import CosineSchedule, DiscreteSchedule
-from .parameterization import DiffusionModel
+from .parameterization import DiffusionModel, as_prediction
 
 # %% auto #0
 __all__ = ['ASSETS', 'TEACHER_FILE', 'TEACHER', 'STUDENT', 'timestep_embedding', 'ResBlock', 'UNet', 'load_teacher',
            'CountingModel', 'fingerprint', 'save_student', 'load_student', 'DiffusersUNet', 'from_diffusers',
-           'load_diffusers', 'diffusers_grid', 'load_model']
+           'load_diffusers', 'diffusers_grid', 'load_model', 'sample_shape']
 
 # %% ../nbs/20_models.ipynb #510907e5
 def timestep_embedding(t: Tensor, dim: int) -> Tensor:
@@ -130,24 +130,30 @@ def save_student(student: nn.Module,  # a DiffusionModel around the project's UN
     "Write a student's weights, its step count and `info` to a safetensors file, atomically."
     net_config = getattr(getattr(student, "net", None), "config", None)
     return save_weights(student.state_dict(), path, STUDENT, N=str(N), prediction=student.prediction,
-                        schedule=repr(student.schedule), net_config=net_config, info=info)
+                        schedule=repr(student.schedule), net_config=net_config, base=json.dumps(getattr(student, "source", None)),
+                        info=info)
 
 def load_student(path,                        # a file written by `save_student`
-                 like: nn.Module | None = None, # a model of the same architecture (e.g. the teacher); None: the shipped UNet
+                 like: nn.Module | None = None, # a model of the same architecture (e.g. the teacher); None: the one the file names
                  device: str | torch.device = "cpu",
                 ):
     "Load a distilled student as a model of the protocol (eval mode, gradients off); `.N` is its number of steps."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no student at {path}; distill one with distill() or `fastddss distill`")
     tensors, meta = load_weights(path, STUDENT)
+    base, cfg = json.loads(meta.get("base", "null")), json.loads(meta["net_config"])
+    if like is None and base is not None:           # a student of a loaded model (a diffusers folder, a file): its architecture
+        try: like = load_model(base)
+        except (OSError, ValueError) as e:
+            raise FileNotFoundError(f"{path} is a student of {base}, which could not be loaded ({str(e)[:120]}): "
+                                    "pass a model of its architecture as like=") from e
     if like is None:
-        cfg = json.loads(meta["net_config"])
         if cfg is None: raise ValueError(f"{path} holds a student of a custom network: pass a model of its architecture as like=")
         model = DiffusionModel(UNet(**cfg), CosineSchedule(), prediction=meta["prediction"])
-    else: model = copy.deepcopy(like)
+    else: model = copy.deepcopy(as_prediction(like, meta["prediction"]))   # an ε-teacher's student answers in v
     model.load_state_dict(tensors)
     model = model.to(device).eval().requires_grad_(False)
-    model.N, model.meta = int(meta["N"]), json.loads(meta["info"])
+    model.N, model.meta, model.source = int(meta["N"]), json.loads(meta["info"]), str(Path(path).resolve())
     return model
 
 # %% ../nbs/20_models.ipynb #07ba4abe
@@ -182,13 +188,19 @@ def load_diffusers(repo_id: str = "google/ddpm-cifar10-32", # a hub repository o
                   ) -> DiffusionModel:
     "Load a pretrained diffusers UNet and its scheduler as a `DiffusionModel`; fails clearly when offline."
     try:
+        import diffusers
         from diffusers import DDPMScheduler, UNet2DModel
     except ImportError as e:
         raise ImportError("loading diffusers models needs diffusers: pip install diffusers") from e
     try:
         pipeline = Path(repo_id, "unet").is_dir()   # a saved pipeline keeps its parts in sub-folders
         unet = UNet2DModel.from_pretrained(repo_id, **({"subfolder": "unet"} if pipeline else {}))
-        scheduler = DDPMScheduler.from_pretrained(repo_id, **({"subfolder": "scheduler"} if pipeline else {}))
+        where = {"subfolder": "scheduler"} if pipeline else {}
+        kind = DDPMScheduler.load_config(repo_id, **where).get("_class_name", "DDPMScheduler")   # the scheduler the folder names
+        cls = getattr(diffusers, kind, None)
+        if cls is None or not kind.endswith("Scheduler"):
+            raise ValueError(f"{repo_id}: unknown scheduler class {kind!r} in its scheduler config")
+        scheduler = cls.from_pretrained(repo_id, **where)
     except (OSError, ValueError) as e:
         if Path(repo_id).is_dir():
             raise ValueError(f"{repo_id} holds no loadable diffusers UNet2DModel and DDPM scheduler ({type(e).__name__}: "
@@ -218,8 +230,13 @@ def load_model(source=None,                    # None (the shipped teacher), a w
                device: str | torch.device = "cpu",
                like: nn.Module | None = None,  # for a student of a custom network: a model of its architecture
               ) -> nn.Module:
-    "Any model this library can sample, as a model of the protocol in eval mode with gradients off."
+    "Any model this library can sample, as a model of the protocol in eval mode with gradients off; `.source` says where it came from."
     if source is None: return load_teacher(device=device)
+    model = _load_model(source, device, like)
+    model.source = str(Path(source).resolve()) if Path(source).exists() else str(source)   # recorded by the students made from it
+    return model
+
+def _load_model(source, device, like):
     path = Path(source)
     if path.is_dir():
         if not any((path / f).exists() for f in ("config.json", "model_index.json", "unet/config.json")):
@@ -234,3 +251,14 @@ def load_model(source=None,                    # None (the shipped teacher), a w
     if path.suffix or str(source).count("/") != 1 or path.parent.is_dir():   # "runs/x" with a local runs/: a missing path, not a hub id
         raise FileNotFoundError(f"no model at {source}: expected a weights file, a diffusers folder, or a hub id like google/ddpm-cifar10-32")
     return load_diffusers(str(source)).to(device).requires_grad_(False)   # a hub id: fails clearly offline
+
+def sample_shape(model) -> tuple:
+    "One sample's shape (C, H, W): a diffusers UNet's config, a network's `config` (`in_ch`, `size`), else 1×28×28."
+    net = getattr(model, "net", None)
+    while hasattr(net, "net") and not hasattr(net, "unet"): net = net.net     # through Reparameterized wrappers
+    if hasattr(net, "unet"):
+        cfg = net.unet.config
+        size = cfg.sample_size if isinstance(cfg.sample_size, int) else cfg.sample_size[0]
+        return (cfg.in_channels, size, size)
+    cfg = getattr(net, "config", None) or {}
+    return (cfg.get("in_ch", 1), cfg.get("size", 28), cfg.get("size", 28))

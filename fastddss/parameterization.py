@@ -10,7 +10,7 @@ from .schedules import CosineSchedule, Schedule, _f64
 
 # %% auto #0
 __all__ = ['PREDICTIONS', 'bcast', 'x_from_eps', 'eps_from_x', 'x_from_v', 'eps_from_v', 'v_from_x_eps', 'to_x_eps',
-           'DiffusionModel', 'denoise', 'GaussianMixtureModel']
+           'DiffusionModel', 'denoise', 'GaussianMixtureModel', 'Reparameterized', 'as_prediction']
 
 # %% ../nbs/11_parameterization.ipynb #e75fe471
 PREDICTIONS = ("eps", "x", "v")  # what a model's output means: noise, clean data, or velocity
@@ -142,3 +142,27 @@ class GaussianMixtureModel(nn.Module):
         k = torch.multinomial(self.log_w.exp().cpu(), n, replacement=True, generator=generator)
         noise = torch.randn((n, *self.means.shape[1:]), generator=generator, dtype=torch.float64)
         return (self.means.cpu()[k] + self.stds.cpu()[k].view(-1, *[1] * (noise.ndim - 1)) * noise).float()
+
+# %% ../nbs/11_parameterization.ipynb #1bf26a26
+class Reparameterized(nn.Module):
+    "A network's output converted from one parameterization to another with the schedule: the same $\\hat x$, another target."
+    def __init__(self, net: nn.Module, schedule: Schedule, source: str, target: str):
+        super().__init__()
+        for p in (source, target):
+            if p not in PREDICTIONS: raise ValueError(f"unknown prediction type {p!r}: expected one of {PREDICTIONS}")
+        self.net, self.schedule, self.source, self.target = net, schedule, source, target
+
+    def forward(self, z: Tensor, t: Tensor) -> Tensor:
+        alpha, sigma = self.schedule(_f64(t).to(z.device))
+        x, eps = to_x_eps(self.net(z, t).double(), z.double(), alpha, sigma, self.source)
+        return {"x": x, "eps": eps, "v": v_from_x_eps(x, eps, alpha, sigma)}[self.target].to(z.dtype)
+
+def as_prediction(model: DiffusionModel,  # a model of the protocol wrapping a network (`model.net`)
+                  prediction: str,        # the parameterization wanted: "eps", "x" or "v"
+                 ) -> DiffusionModel:
+    "`model` answering in `prediction` (itself if it already does); shares the network's weights."
+    if model.prediction == prediction: return model
+    net = Reparameterized(model.net, model.schedule, model.prediction, prediction)
+    out = DiffusionModel(net, model.schedule, prediction, clip_x=getattr(model, "clip_x", None))
+    if hasattr(model, "source"): out.source = model.source
+    return out
