@@ -11,14 +11,14 @@ from tqdm.auto import tqdm
 from .distributed import barrier, gather, is_main, rank_world, save_on_main
 from .runs import atomic_write, check_settings, save_atomic, save_json
 from .schedules import GRIDS, flow_grid, linear_grid
-from .models import CountingModel, fingerprint, load_model, load_student, save_student
+from .models import CountingModel, diffusers_grid, fingerprint, load_model, load_student, sample_shape, save_student
 from .sampling import ddim
 from .solvers import dpm_solver_pp
 from .ggdm import GGDM, VARIANTS, load_sampler, save_sampler
 from .redi import KnowledgeBase, build_kb
-from .samplers import SAMPLERS, sampler_options
-from .data import image_grid, load_mnist, to_uint8
-from .metrics import inception_fid
+from .samplers import SAMPLERS, method_name, sampler_options
+from .data import FITS, image_grid, load_data, load_mnist, to_uint8
+from .metrics import inception_fid, load_features
 from .evaluation import load_results, save_results, Reference, evaluate, generate
 from .report import MAIN_METHODS, collect, pivot, plot_fid_vs_nfe
 from .teacher import export_teacher, train_teacher
@@ -28,7 +28,7 @@ from .flow import make_pairs, train_flow
 from .demo import main as demo_main
 
 # %% auto #0
-__all__ = ['main']
+__all__ = ['SPACINGS', 'main']
 
 # %% ../nbs/61_cli.ipynb #27c5e2c8
 def _say(*args):
@@ -42,6 +42,12 @@ def _write_json(obj, path):
 def _write_results(path, records, a, what: str, **logs):
     "Write `Result` records (notebook 42) with what they measure and the command that made them, on rank 0."
     save_on_main(save_results, path, records, what=what, how=a.how, **logs)
+
+def _is(rec) -> str: return "n/a" if rec["inception_score"] is None else f"{rec['inception_score']:.2f}"   # no classes: no IS
+
+def _fid(rec) -> str:
+    "How a record's FID is named: 'FID (MNIST features)' on the shipped classifiers, else with its feature network."
+    return "FID (MNIST features)" if "classifier" in rec["feature_net"] else f"FID ({rec['feature_net']})"
 
 def _model_name(source) -> str: return str(source) if source else "shipped teacher"
 
@@ -67,6 +73,32 @@ def _user_error():
     "A missing or foreign file, or a setting the library refuses, stops the command with the library's one-line message."
     try: yield
     except (FileNotFoundError, ValueError) as e: raise SystemExit(str(e)) from None
+
+def _data_arguments(p, features: str = "of the scores"):
+    "--data, --fit and --features: the user's images and feature network."
+    p.add_argument("--data", default=None, help="the images (training data, and the reference of every score): mnist (the embedded "
+                   "digits, default), a folder of images, or torchvision:NAME[:ROOT] (a torchvision dataset already in ROOT)")
+    p.add_argument("--fit", default=None, choices=FITS, help="how images meet the model's shape and the feature network's: resize, or "
+                   "pad (centre pad with -1, centre crop back) (default: pad for the embedded digits, resize for other data)")
+    p.add_argument("--features", default="mnist", help=f"the feature network {features}: mnist (the shipped classifiers), inception "
+                   "(clean-fid's FID Inception, weights fetched once), or package.module:attr (a module of yours)")
+
+def _fit(a) -> str: return a.fit or ("pad" if a.data in (None, "mnist") else "resize")
+
+def _data(a, model, split: str = "train"):
+    "--data fitted to the model's sample shape; what cannot be read or fitted stops with one line."
+    try: return load_data(a.data, sample_shape(model), _fit(a), split)
+    except (OSError, ValueError, ImportError) as e: raise SystemExit(str(e)) from None
+
+def _features(a, role: str):
+    "--features as a feature network (`role`: the shipped classifier for the loss or for the scores)."
+    try: return load_features(a.features, role, _fit(a))
+    except (OSError, ValueError, ImportError) as e: raise SystemExit(str(e)) from None
+
+def _reference(a, model, role: str = "eval"):
+    "The reference of the scores: --data in the model's shape, on --features."
+    try: return Reference.from_data(a.data, sample_shape(model), _fit(a), features=_features(a, role))
+    except (OSError, ValueError, ImportError) as e: raise SystemExit(str(e)) from None
 
 def _load(source, device):
     "`models.load_model`: the shipped teacher (None), a weights file, a diffusers folder or a hub id; a bad source stops with one line."
@@ -137,7 +169,8 @@ def _train_teacher(a):
 # %% ../nbs/61_cli.ipynb #5f8da820
 def _learning_args(p, out: str, eval_help: str):
     "The options every learning command shares: the model, the device, the time limit, the scoring, the run folder."
-    p.add_argument("--teacher", default=None, help="the model: a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
+    p.add_argument("--model", "--teacher", dest="model", default=None,
+                   help="the model: a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
     p.add_argument("--device", default="cpu")
     p.add_argument("--time-limit", type=float, default=None, help="stop with a checkpoint after this many seconds")
     p.add_argument("--eval-n", type=int, default=0, help=eval_help)
@@ -156,6 +189,7 @@ def _ddss_args(p):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-remat", action="store_true", help="plain backpropagation (memory grows with K)")
     _learning_args(p, "runs/ddss", "then score this many samples on the eval network (0: skip)")
+    _data_arguments(p, "of the loss and the scores (the loss network's role: loss; the scores': eval)")
 
 @_command("ddss", _ddss_args, "learn a GGDM sampler for a model with DDSS; resumable",
           "Learn a K-step GGDM sampler by minimising KID on the loss classifier's features (DDSS). Checkpoints go to --out; a killed "
@@ -165,26 +199,27 @@ def _ddss(a):
     out = Path(a.out)
     if (out / "checkpoint.pt").exists() and not a.resume:
         raise SystemExit(f"{out / 'checkpoint.pt'} exists: pass --resume to continue that run, or choose another --out")
-    model = _load(a.teacher, a.device)
+    model = _load(a.model, a.device)
     params = GGDM(GRIDS[a.grid](model.schedule, a.steps), a.variant)
     with _user_error():
-        ck = train_ddss(model, params, load_mnist("train")[0], out, iters=a.iters, batch_size=a.batch_size, real_batch=a.real_batch,
-                        lr=a.lr, seed=a.seed, remat=not a.no_remat, time_limit=a.time_limit, device=a.device, progress=not a.quiet)
+        ck = train_ddss(model, params, _data(a, model), out, iters=a.iters, batch_size=a.batch_size, real_batch=a.real_batch,
+                        lr=a.lr, seed=a.seed, remat=not a.no_remat, time_limit=a.time_limit, device=a.device, progress=not a.quiet,
+                        feature_net=_features(a, "loss"))
     step, losses = ck["step"], ck["losses"]
-    params.info = dict(teacher=fingerprint(model), teacher_file=str(a.teacher or "shipped teacher_mnist.safetensors"), schedule=repr(model.schedule),
-                       prediction=model.prediction, grid=a.grid, iters=step, batch_size=a.batch_size, real_batch=a.real_batch, lr=a.lr,
+    params.info = dict(teacher=fingerprint(model), teacher_file=str(a.model or "shipped teacher_mnist.safetensors"), schedule=repr(model.schedule),
+                       prediction=model.prediction, grid=a.grid, data=a.data or "mnist", features=a.features, iters=step, batch_size=a.batch_size, real_batch=a.real_batch, lr=a.lr,
                        seed=a.seed, seconds=round(ck["seconds"]), final_loss=losses[-1] if losses else None)
     save_on_main(save_sampler, params, out / "sampler.safetensors")
     _write_json(losses, out / "history.json")
     _say(f"iteration {step}/{a.iters} in {ck['seconds']:.0f} s; sampler written to {out / 'sampler.safetensors'}"
          + ("" if step == a.iters else "; run again with --resume to continue"))
     if step == a.iters and a.eval_n > 0:
-        rec, _ = evaluate(model, "ggdm", a.steps, Reference.mnist("eval"), grid=None, n=a.eval_n, device=a.device,
+        rec, _ = evaluate(model, "ggdm", a.steps, _reference(a, model), grid=None, n=a.eval_n, device=a.device,
                           progress=not a.quiet, params=params.eval(), method=f"DDSS {a.variant.upper()} (lr {a.lr:g})",
-                          family="learned sampler", model_name=_model_name(a.teacher), train_seconds=round(ck["seconds"]),
+                          family="learned sampler", model_name=_model_name(a.model), train_seconds=round(ck["seconds"]),
                           provenance=dict(variant=a.variant, ddss=params.info, sampler_file=str(out / "sampler.safetensors")))
         _write_results(out / "eval.json", [rec], a, f"a GGDM sampler learned with DDSS, scored on {a.eval_n} samples", losses=losses)
-        _say(f"FID (MNIST features) {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {rec['inception_score']:.2f} ({a.eval_n} samples)")
+        _say(f"{_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)} ({a.eval_n} samples)")
 
 # %% ../nbs/61_cli.ipynb #c6fde33d
 def _distill_args(p):
@@ -197,6 +232,7 @@ def _distill_args(p):
     p.add_argument("--seed", type=int, default=0)
     _learning_args(p, "runs/distill", "then score this many samples per student on the eval network (0: skip)")
     p.add_argument("--eval-steps", default="8,4,2,1", help="which students to score")
+    _data_arguments(p)
 
 @_command("distill", _distill_args, "progressive distillation of a model down to few steps; resumable",
           "Progressive distillation (Salimans & Ho 2022): one round per halving of the DDIM steps, each student the next round's teacher. "
@@ -206,23 +242,23 @@ def _distill(a):
     out, eval_steps = Path(a.out), _ints(a.eval_steps, "--eval-steps")
     if any(out.glob("round_*")) and not a.resume:
         raise SystemExit(f"{out} holds a distillation run: pass --resume to continue it, or choose another --out")
-    teacher = _load(a.teacher, a.device)
+    teacher = _load(a.model, a.device)
     with _user_error():
-        recs = distill(teacher, load_mnist("train")[0], out, from_steps=a.from_steps, to_steps=a.to_steps, steps_per_round=a.steps_per_round,
+        recs = distill(teacher, _data(a, teacher), out, from_steps=a.from_steps, to_steps=a.to_steps, steps_per_round=a.steps_per_round,
                        batch_size=a.batch_size, lr=a.lr, weighting=a.weighting, seed=a.seed, device=a.device, time_limit=a.time_limit,
                        progress=not a.quiet)
     _write_json(recs, out / "rounds.json")
     for r in recs: _say(f"student N={r['N']:4d}: {r['steps']} updates, {r['seconds']:.0f} s, final loss {r['final_loss']:.4g}")
     if not recs or recs[-1]["N"] != a.to_steps: return _say("stopped before the last round; run again with --resume to continue")
     if a.eval_n <= 0: return
-    ref, rows = Reference.mnist("eval"), []
+    ref, rows = _reference(a, teacher), []
     for N in sorted(set(eval_steps) & {r["N"] for r in recs}, reverse=True):
         student = load_student(out / f"student_{N:04d}.safetensors", like=teacher, device=a.device)
         rec, _ = evaluate(student, "ddim", N, ref, n=a.eval_n, device=a.device, progress=not a.quiet, method="progressive distillation",
                           family="new model", model_name=str(out / f"student_{N:04d}.safetensors"), provenance=student.meta,
                           train_seconds=round(sum(r["seconds"] for r in recs if r["N"] >= N), 1))   # every round down to N
         rows.append(rec)
-        _say(f"student N={N:4d}: FID (MNIST features) {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {rec['inception_score']:.2f} ({a.eval_n} samples)")
+        _say(f"student N={N:4d}: {_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)} ({a.eval_n} samples)")
     _write_results(out / "eval.json", rows, a, f"progressive distillation students, scored on {a.eval_n} samples each", rounds=recs)
 
 # %% ../nbs/61_cli.ipynb #5687cb69
@@ -244,7 +280,8 @@ def _sampler_arguments(p, steps: int = 10):
     names = _cli_samplers()
     p.add_argument("--sampler", default=None, metavar="{" + ",".join(names) + "}", help="the sampler (default: ddim), listed below")
     p.add_argument("--steps", type=int, default=None, help=f"K, the sampler's steps (default: {steps})")
-    p.add_argument("--grid", default=None, choices=list(GRIDS), help="the time grid (default: the sampler's own, listed below)")
+    p.add_argument("--grid", default=None, metavar="{" + ",".join(GRIDS) + ",diffusers:SPACING[:OFFSET]}",
+                   help="the time grid (default: the sampler's own, listed below)")
     for h, (hyper, users) in _cli_hypers().items():
         p.add_argument(_flag(h), dest=h, type=hyper.type, choices=hyper.choices, default=None,
                        help=f"{hyper.help} ({', '.join(users)} only; default {hyper.default})".replace("%", "%%"))
@@ -253,7 +290,9 @@ def _sampler_arguments(p, steps: int = 10):
     line = lambda n, spec: f"  {n:<7} {spec.summary} [grid: {spec.grid}; options: {', '.join(map(_flag, spec.hyper)) or 'none'}]"
     p.epilog = "\n".join(["samplers (--sampler):", *(line(n, SAMPLERS[n]) for n in names),
                           *([f"  --ggdm FILE: {SAMPLERS['ggdm'].summary}"] if "ggdm" in SAMPLERS else []),
-                          "", "grids (--grid):", "  " + ", ".join(GRIDS)])
+                          "", "grids (--grid):", "  " + ", ".join(GRIDS),
+                          "  diffusers:SPACING[:OFFSET]: the timesteps diffusers' DDIMScheduler walks (SPACING leading, trailing or linspace; "
+                          "steps_offset OFFSET, default 0), on a discrete-time model"])
     p.formatter_class, p.description = argparse.RawDescriptionHelpFormatter, textwrap.fill(p.description or "", 100)
 
 # %% ../nbs/61_cli.ipynb #a3782a54
@@ -276,18 +315,25 @@ def _choose_sampler(a, model, steps: int = 10) -> tuple:
     if K < 1: raise SystemExit(f"--steps must be at least 1, got {K}")
     return name, a.grid or SAMPLERS[name].grid, K, hyper
 
-def _sample_shape(model) -> tuple:
-    "One sample's shape: a diffusers UNet's (channels, size, size), else the project's UNet's 28×28 images."
-    net = getattr(model, "net", None)
-    if hasattr(net, "unet"):
-        cfg = net.unet.config
-        size = cfg.sample_size if isinstance(cfg.sample_size, int) else cfg.sample_size[0]
-        return (cfg.in_channels, size, size)
-    return ((getattr(net, "config", None) or {}).get("in_ch", 1), 28, 28)
+SPACINGS = ("leading", "trailing", "linspace")   # diffusers' timestep_spacing
+
+def _diffusers_grid(spec: str, model, K: int):
+    "`diffusers:SPACING[:OFFSET]`: the K timesteps of diffusers' DDIMScheduler on the model's T, as our grid (`models.diffusers_grid`)."
+    _, spacing, *offset = spec.split(":") + [""] * (spec.count(":") == 0)
+    if spacing not in SPACINGS or len(offset) > 1 or (offset and not offset[0].isdigit()):
+        raise SystemExit(f"--grid {spec}: expected diffusers:SPACING[:OFFSET], SPACING one of {', '.join(SPACINGS)}, OFFSET an integer >= 0")
+    if not getattr(model.schedule, "discrete", False):
+        raise SystemExit(f"--grid {spec} needs a discrete-time model (T training steps, like a diffusers one); this model's time is continuous")
+    from diffusers import DDIMScheduler
+    s = DDIMScheduler(num_train_timesteps=model.schedule.T, timestep_spacing=spacing, steps_offset=int(offset[0]) if offset else 0)
+    with _user_error(): s.set_timesteps(K)
+    return diffusers_grid(s)
 
 def _grid(name, model, K: int):
-    "The time grid `name` of GRIDS for the model's schedule (None: a learned sampler's own); one that cannot be built stops with one line."
+    "The time grid `name` (a key of GRIDS, or diffusers:SPACING[:OFFSET]) for the model (None: a learned sampler's own); one that cannot be built stops with one line."
     if name is None: return None
+    if name.startswith("diffusers"): return _diffusers_grid(name, model, K)
+    if name not in GRIDS: raise SystemExit(f"unknown grid {name!r}: expected one of {', '.join(GRIDS)}, or diffusers:SPACING[:OFFSET]")
     with _user_error(): return GRIDS[name](model.schedule, K)
 
 # %% ../nbs/61_cli.ipynb #15c21899
@@ -330,7 +376,7 @@ def _sample(a):
     name, grid, K, hyper = _choose_sampler(a, model)
     ts = _grid(grid, model, K)
     with _user_error():
-        idx, x, _ = generate(model, name, ts, a.n, shape=_sample_shape(model), seed=a.seed, batch_size=500, device=a.device,
+        idx, x, _ = generate(model, name, ts, a.n, shape=sample_shape(model), seed=a.seed, batch_size=500, device=a.device,
                              progress=False, **hyper)
     out = Path(a.out)
     if out.suffix == ".png": save_on_main(_write_grid, gather(x), out, a.nrow)
@@ -343,6 +389,7 @@ def _eval_args(p):
     _sampler_arguments(p); _model_arguments(p, 5000)
     p.add_argument("--network", default="eval", choices=["eval", "loss"], help="the feature network (report with eval)")
     p.add_argument("--out", default="eval.json", help="where the record goes")
+    _data_arguments(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 @_command("eval", _eval_args, "sample and score FID / KID / IS (MNIST features) like every table of the project",
@@ -353,20 +400,20 @@ def _eval(a):
     _refuse_overwrite(a.out, a.force)
     model = _load(a.model, a.device)
     name, grid, K, hyper = _choose_sampler(a, model)
-    _grid(grid, model, K)                                            # a grid that cannot be built: one line, before any sampling
-    if (shape := _sample_shape(model)) != (1, 28, 28):
-        raise SystemExit(f"eval scores with the MNIST feature networks, which take 1x28x28 images; this model makes {shape}: "
-                         "use fastddss cifar10 (Inception FID through clean-fid) for it")
+    ts = _grid(grid, model, K)                                       # a grid that cannot be built: one line, before any sampling
+    ref = _reference(a, model, a.network)
     learned, student = name == "ggdm", hasattr(model, "N")          # a learned sampler; a distilled or reflowed model
     made = hyper["params"].info if learned else getattr(model, "meta", {}) if student else {}
     with _user_error():
-        rec, _ = evaluate(model, name, K, Reference.mnist(a.network), grid=grid, n=a.n, seed=a.seed, device=a.device,
+        rec, _ = evaluate(model, name, K, ref, grid=ts.tolist() if grid and grid.startswith("diffusers") else grid, n=a.n, seed=a.seed, device=a.device,
                           progress=not a.quiet, model_name=_model_name(a.model), provenance=made,
                           family="learned sampler" if learned else "new model" if student else "learning-free",
-                          train_seconds=made.get("seconds") if learned or student else 0.0, **hyper)
+                          train_seconds=made.get("seconds") if learned or student else 0.0,
+                          method=method_name(name, grid, hyper) if grid and grid.startswith("diffusers") else None, **hyper)
+    if grid and grid.startswith("diffusers"): rec["grid"] = grid
     _write_results(a.out, [rec], a, f"one scored sampler run, {a.n} samples, on the {a.network} network")
-    _say(f"{name} K={K} NFE={rec['nfe']}: FID (MNIST features) {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, "
-         f"IS {rec['inception_score']:.2f} ({a.n} samples); record written to {a.out}")
+    _say(f"{name} K={K} NFE={rec['nfe']}: {_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, "
+         f"IS {_is(rec)} ({a.n} samples); record written to {a.out}")
 
 # %% ../nbs/61_cli.ipynb #1e1c9f66
 def _cifar10_args(p):
@@ -409,7 +456,7 @@ def _cifar10(a):
     a.device = a.device or ("cuda" if torch.cuda.is_available() else "cpu")
     model = _load(a.model, a.device)
     name, grid, K, hyper = _choose_sampler(a, model)
-    ts, shape = _grid(grid, model, K), _sample_shape(model)
+    ts, shape = _grid(grid, model, K), sample_shape(model)
     counter = CountingModel(model)                                   # NFE per sample, counted on one sample
     with torch.no_grad(), _user_error(): SAMPLERS[name](counter, torch.zeros(1, *shape, device=a.device), ts, **hyper)
     t0 = time.time(); drawn = _draw_pngs(a, model, name, ts, hyper, shape, folder)
@@ -429,7 +476,8 @@ def _cifar10(a):
 # %% ../nbs/61_cli.ipynb #3226bb71
 def _reflow_args(p):
     p.add_argument("--out", default="runs/reflow", help="run folder: pairs, checkpoints, reflow.safetensors, distilled.safetensors, stages.json, eval.json")
-    p.add_argument("--teacher", default=None, help="the model to rectify: a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
+    p.add_argument("--model", "--teacher", dest="model", default=None,
+                   help="the model to rectify: a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
     p.add_argument("--pairs", type=int, default=5000, help="(noise, sample) pairs drawn for each stage")
     p.add_argument("--pair-steps", type=int, default=20, help="DPM-Solver++(2M) steps (linear grid) for the teacher's pairs")
     p.add_argument("--reflow-steps", type=int, default=600, help="reflow updates, flow times τ ~ U(0, 1)")
@@ -443,6 +491,7 @@ def _reflow_args(p):
     p.add_argument("--resume", action="store_true", help="continue the run in --out: finished stages and scores are kept")
     p.add_argument("--force", action="store_true", help="score again (replacing OUT/eval.json's scores), and replace an existing --figure")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    _data_arguments(p)
 
 def _flow_stage(a, name: str, model, noise, x, times: str, steps: int, like):
     "Train one stage on the pairs, resumable; write OUT/NAME.safetensors and its record in OUT/stages.json. None while unfinished."
@@ -470,12 +519,12 @@ def _reflow(a):
     _one_process("reflow")
     out = Path(a.out); _refuse_run(out, a.resume)
     if a.figure: _refuse_overwrite(a.figure, a.force, "--figure")
-    teacher = _load(a.teacher, a.device)
+    teacher = _load(a.model, a.device)
     settings = dict(teacher=fingerprint(teacher), pairs=a.pairs, pair_steps=a.pair_steps, reflow_steps=a.reflow_steps,
                     distill_steps=a.distill_steps, batch_size=a.batch_size, lr=a.lr)
     with _user_error(): check_settings(out / "settings.json", _read_json(out / "settings.json", settings), settings)
     save_json(settings, out / "settings.json")
-    shape, stopped = _sample_shape(teacher), "stopped by --time-limit during {}: run again with --resume to continue"
+    shape, stopped = sample_shape(teacher), "stopped by --time-limit during {}: run again with --resume to continue"
     pairs = lambda model, name, sampler, ts, seed: make_pairs(model, a.pairs, out / name, sampler=sampler, ts=ts, shape=shape, seed=seed,
                                                               device=a.device, progress=not a.quiet)
     with _user_error(): noise, x = pairs(teacher, "pairs_teacher.pt", dpm_solver_pp, linear_grid(teacher.schedule, a.pair_steps), 100)
@@ -495,11 +544,11 @@ def _reflow_scores(a, flows):
     out = Path(a.out)
     old = [] if a.force or not (out / "eval.json").exists() else load_results(out / "eval.json")[0]
     stages = {s["stage"]: s["seconds"] for s in _read_json(out / "stages.json", [])}
-    what = (f"Rectified flow from {a.teacher or 'the shipped teacher'} (fastddss reflow): {a.pairs} pairs from DPM-Solver++(2M) {a.pair_steps} "
+    what = (f"Rectified flow from {a.model or 'the shipped teacher'} (fastddss reflow): {a.pairs} pairs from DPM-Solver++(2M) {a.pair_steps} "
             f"linear steps, reflow {a.reflow_steps} updates x {a.batch_size} (τ ~ U(0,1)), 1-step distillation {a.distill_steps} updates "
             f"x {a.batch_size} on {a.pairs} pairs of the 2-RF flow (8 Euler steps), Adam lr {a.lr:g}; Euler = DDIM on the flow grid; "
-            f"{a.eval_n} samples (noise seed 0) vs the 4,500 training digits on the eval network")
-    ref, rows = Reference.mnist("eval"), []
+            f"{a.eval_n} samples (noise seed 0) vs {a.data or 'the 4,500 training digits'} on the {a.features} eval network")
+    ref, rows = _reference(a, flows[0][1]), []
     for name, model, Ks in flows:
         for K in Ks:
             rec = next((r for r in old if (r["method"], r["K"], r["n"]) == (f"rectified flow: {name}", K, a.eval_n)), None)
@@ -511,13 +560,13 @@ def _reflow_scores(a, flows):
                                         model_name=name, train_seconds=round(cost, 1) if learned else 0.0)[0]
             rows.append(rec)
             save_results(out / "eval.json", rows, what=what, how=a.how, stages=_read_json(out / "stages.json", []))
-            _say(f"{name:28s} K={K}: FID {rec['fid']:.2f} KID×1e3 {rec['kid_x1e3']:.0f} IS {rec['inception_score']:.2f}" + (" (kept)" if kept else ""))
+            _say(f"{name:28s} K={K}: FID {rec['fid']:.2f} KID×1e3 {rec['kid_x1e3']:.0f} IS {_is(rec)}" + (" (kept)" if kept else ""))
 
 def _reflow_figure(a, flows):
     "16 samples of each flow from one noise, one row each (the teacher's DPM-Solver++ first), to --figure."
     from matplotlib.figure import Figure
     (_, teacher, _), (_, rf2, _), (_, dist, _) = flows
-    z = torch.randn(16, *_sample_shape(teacher), generator=torch.Generator().manual_seed(0)).to(a.device)
+    z = torch.randn(16, *sample_shape(teacher), generator=torch.Generator().manual_seed(0)).to(a.device)
     with torch.no_grad():
         rows = [(f"teacher, DPM++ {a.pair_steps}", dpm_solver_pp(teacher, z, linear_grid(teacher.schedule, a.pair_steps)))]
         rows += [(label, ddim(m, z, flow_grid(m.schedule, K))) for label, m, K in (("1-RF, 1 step", teacher, 1), ("1-RF, 4 steps", teacher, 4),
@@ -544,6 +593,7 @@ def _redi_args(p):
     p.add_argument("--resume", action="store_true", help="continue the run in --out: the base and finished scores are kept")
     p.add_argument("--force", action="store_true", help="score again, replacing OUT/eval.json's scores")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    _data_arguments(p)
 
 def _jumps(a) -> list[tuple[int, int, int]]:
     "--jumps as (key_step, value_step, H) triples, each checked against --steps, --kb-steps and --kb-size."
@@ -569,7 +619,7 @@ def _knowledge_base(a, model) -> tuple[KnowledgeBase, bool]:
             kb = KnowledgeBase.load(path)
             check_settings(path, {k: kb.info.get(k) for k in want}, want)
             return kb, False
-        z = torch.randn(a.kb_size, *_sample_shape(model), generator=torch.Generator().manual_seed(a.kb_seed))
+        z = torch.randn(a.kb_size, *sample_shape(model), generator=torch.Generator().manual_seed(a.kb_seed))
         kb = build_kb(model, z.to(a.device), linear_grid(model.schedule, a.steps), want["steps"], progress=not a.quiet)
     kb.info.update(want); kb.save(path)
     return kb, True
@@ -585,7 +635,7 @@ def _redi_scores(a, model, kb: KnowledgeBase, jumps, new_kb: bool):
             f"trajectories (noise seed {a.kb_seed}), {a.eval_n} queries (noise seed 0) scored against the 4,500 training digits on the eval "
             f"network; NFE = key_step + ({a.steps} - value_step), labels in the paper's notation (k: key step, v: value step); plain DDIM at "
             f"the same NFE and at {a.steps} steps")
-    ref, rows = Reference.mnist("eval"), []
+    ref, rows = _reference(a, model), []
     for label, name, K, hyper in runs:
         nfe = SAMPLERS[name].nfe(K, **hyper)
         rec, kept = old.get((label, nfe)), (label, nfe) in old
@@ -594,7 +644,7 @@ def _redi_scores(a, model, kb: KnowledgeBase, jumps, new_kb: bool):
                                     train_seconds=None if name == "redi" else 0.0, **hyper)[0]
         rows.append(rec)
         save_results(path, sorted(rows, key=lambda r: (r["nfe"], r["method"])), what=what, how=a.how)
-        _say(f"{label:24s} NFE {rec['nfe']:3d}: FID {rec['fid']:.2f} KID×1e3 {rec['kid_x1e3']:.0f} IS {rec['inception_score']:.2f}" + (" (kept)" if kept else ""))
+        _say(f"{label:24s} NFE {rec['nfe']:3d}: FID {rec['fid']:.2f} KID×1e3 {rec['kid_x1e3']:.0f} IS {_is(rec)}" + (" (kept)" if kept else ""))
 
 # %% ../nbs/61_cli.ipynb #02f75b80
 @_command("redi", _redi_args, "ReDi: a knowledge base of DDIM trajectories, scored against plain DDIM at the same NFE; resumable",
@@ -630,7 +680,7 @@ def _compare(a):
     _refuse_overwrite(a.out, a.force)
     if a.plot: _refuse_overwrite(a.plot, a.force, "--plot")
     full = ["| NFE | method | family | FID | KID×10³ | IS | extra training (CPU) |", "|---|---|---|---|---|---|---|"]
-    full += [f"| {r['nfe']} | {r['method']} | {r['family']} | {r['fid']:.2f} | {r['kid_x1e3']:.0f} | {r['inception_score']:.2f} | {_cost(r)} |"
+    full += [f"| {r['nfe']} | {r['method']} | {r['family']} | {r['fid']:.2f} | {r['kid_x1e3']:.0f} | {_is(r)} | {_cost(r)} |"
              for r in rows]
     text = "Best FID per method and NFE bucket:\n\n" + pivot(rows) + "\n\nEvery row, by NFE:\n\n" + "\n".join(full) + "\n"
     atomic_write(a.out, lambda tmp: tmp.write_text(text))

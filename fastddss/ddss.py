@@ -11,7 +11,7 @@ from .distributed import average_gradients, check_divisible, gather_with_grad, s
 from .runs import train_loop
 from .models import fingerprint
 from .ggdm import GGDM, ggdm
-from .metrics import kid, load_classifier
+from .metrics import FeatureNet, kid, load_features
 
 # %% auto #0
 __all__ = ['ddss_loss', 'train_ddss']
@@ -39,7 +39,7 @@ def _draw(gen: torch.Generator, params: GGDM, shape, n_real: int, real_batch: in
 # %% ../nbs/51_ddss.ipynb #887678ea
 def train_ddss(model,                   # the frozen teacher (a model following the protocol)
                params: GGDM,            # the sampler to learn; updated in place (or replaced by the checkpoint's)
-               real: Tensor,            # real images (N, ...) in [-1, 1]
+               real: Tensor,            # real images (N, ...) in [-1, 1], in the shape of the model's samples
                out_dir,                 # where `checkpoint.pt` is kept
                *,
                iters: int = 100,        # Adam iterations in all
@@ -48,7 +48,7 @@ def train_ddss(model,                   # the frozen teacher (a model following 
                lr: float = 5e-3,        # Adam's learning rate
                seed: int = 0,
                remat: bool = True,      # per-step gradient rematerialization
-               feature_net: nn.Module | None = None, # has `.features(x)`; default: the shipped loss classifier
+               feature_net: FeatureNet | nn.Module | None = None, # any FeatureNet (or a module with `.features(x)`); default: load_features("mnist", "loss")
                ckpt_every: int = 10,    # iterations between checkpoints
                time_limit: float | None = None, # seconds: stop (with a checkpoint) once exceeded
                stop_after: int | None = None,   # stop after this many iterations in this call (tests)
@@ -57,10 +57,11 @@ def train_ddss(model,                   # the frozen teacher (a model following 
               ) -> dict:
     "DDSS: learn `params` by minimising KID on `feature_net` features; resumable. Returns the last checkpoint (step, losses, ...)."
     check_divisible(batch_size)                       # under torchrun each rank samples an equal share of the batch
-    net = (feature_net or load_classifier("loss")).to(device).eval().requires_grad_(False)
+    net = (load_features("mnist", "loss") if feature_net is None else feature_net).to(device).eval().requires_grad_(False)
     with torch.no_grad(): real_feats = torch.cat([net.features(b.to(device)) for b in real.split(500)])
     config = dict(variant=params.variant, K=params.K, init_ts=params.init_ts.tolist(), iters=iters, batch_size=batch_size,
-                  real_batch=real_batch, lr=lr, seed=seed, teacher=fingerprint(model))
+                  real_batch=real_batch, lr=lr, seed=seed, teacher=fingerprint(model),
+                  features=getattr(net, "name", type(net).__name__))
     params.to(device)
     opt = torch.optim.Adam(params.parameters(), lr=lr)
 

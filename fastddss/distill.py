@@ -164,6 +164,7 @@ def distill(teacher,                # the many-step teacher: any model of the pr
     r = math.log2(from_steps / to_steps) if from_steps > 0 and to_steps > 0 else -1
     if r < 1 or r != int(r):
         raise ValueError(f"from_steps/to_steps must be a power of 2 (one round per halving: 2, 4, 8, ...), got {from_steps}/{to_steps}")
+    pd_times(teacher.schedule, torch.tensor([1]), from_steps // 2)   # a grid the schedule cannot halve: refused before any round starts
     out_dir, records, t_start = Path(out_dir), [], time.time()
     N, done = from_steps // 2, 0
     while N >= to_steps:

@@ -194,7 +194,8 @@ def load_diffusers(repo_id: str = "google/ddpm-cifar10-32", # a hub repository o
         raise ImportError("loading diffusers models needs diffusers: pip install diffusers") from e
     try:
         pipeline = Path(repo_id, "unet").is_dir()   # a saved pipeline keeps its parts in sub-folders
-        unet = UNet2DModel.from_pretrained(repo_id, **({"subfolder": "unet"} if pipeline else {}))
+        unet = UNet2DModel.from_pretrained(repo_id, low_cpu_mem_usage=False,   # (without accelerate diffusers would say so on every load)
+                                           **({"subfolder": "unet"} if pipeline else {}))
         where = {"subfolder": "scheduler"} if pipeline else {}
         kind = DDPMScheduler.load_config(repo_id, **where).get("_class_name", "DDPMScheduler")   # the scheduler the folder names
         cls = getattr(diffusers, kind, None)
