@@ -92,7 +92,7 @@ def _data(a, model, split: str = "train"):
 
 def _features(a, role: str):
     "--features as a feature network (`role`: the shipped classifier for the loss or for the scores)."
-    try: return load_features(a.features, role, _fit(a))
+    try: return load_features(a.features, role, "resize" if a.features == "inception" else _fit(a))   # 299×299: resized
     except (OSError, ValueError, ImportError) as e: raise SystemExit(str(e)) from None
 
 def _reference(a, model, role: str = "eval"):
@@ -200,11 +200,13 @@ def _ddss(a):
     if (out / "checkpoint.pt").exists() and not a.resume:
         raise SystemExit(f"{out / 'checkpoint.pt'} exists: pass --resume to continue that run, or choose another --out")
     model = _load(a.model, a.device)
-    params = GGDM(GRIDS[a.grid](model.schedule, a.steps), a.variant)
+    with _user_error(): params = GGDM(GRIDS[a.grid](model.schedule, a.steps), a.variant)
+    real, loss_net = _data(a, model), _features(a, "loss")
+    ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
     with _user_error():
-        ck = train_ddss(model, params, _data(a, model), out, iters=a.iters, batch_size=a.batch_size, real_batch=a.real_batch,
+        ck = train_ddss(model, params, real, out, iters=a.iters, batch_size=a.batch_size, real_batch=a.real_batch,
                         lr=a.lr, seed=a.seed, remat=not a.no_remat, time_limit=a.time_limit, device=a.device, progress=not a.quiet,
-                        feature_net=_features(a, "loss"))
+                        feature_net=loss_net)
     step, losses = ck["step"], ck["losses"]
     params.info = dict(teacher=fingerprint(model), teacher_file=str(a.model or "shipped teacher_mnist.safetensors"), schedule=repr(model.schedule),
                        prediction=model.prediction, grid=a.grid, data=a.data or "mnist", features=a.features, iters=step, batch_size=a.batch_size, real_batch=a.real_batch, lr=a.lr,
@@ -214,7 +216,7 @@ def _ddss(a):
     _say(f"iteration {step}/{a.iters} in {ck['seconds']:.0f} s; sampler written to {out / 'sampler.safetensors'}"
          + ("" if step == a.iters else "; run again with --resume to continue"))
     if step == a.iters and a.eval_n > 0:
-        rec, _ = evaluate(model, "ggdm", a.steps, _reference(a, model), grid=None, n=a.eval_n, device=a.device,
+        with _user_error(): rec, _ = evaluate(model, "ggdm", a.steps, ref, grid=None, n=a.eval_n, device=a.device,
                           progress=not a.quiet, params=params.eval(), method=f"DDSS {a.variant.upper()} (lr {a.lr:g})",
                           family="learned sampler", model_name=_model_name(a.model), train_seconds=round(ck["seconds"]),
                           provenance=dict(variant=a.variant, ddss=params.info, sampler_file=str(out / "sampler.safetensors")))
@@ -243,6 +245,7 @@ def _distill(a):
     if any(out.glob("round_*")) and not a.resume:
         raise SystemExit(f"{out} holds a distillation run: pass --resume to continue it, or choose another --out")
     teacher = _load(a.model, a.device)
+    ref = _reference(a, teacher) if a.eval_n > 0 else None      # bad --data / --features: one line before any work
     with _user_error():
         recs = distill(teacher, _data(a, teacher), out, from_steps=a.from_steps, to_steps=a.to_steps, steps_per_round=a.steps_per_round,
                        batch_size=a.batch_size, lr=a.lr, weighting=a.weighting, seed=a.seed, device=a.device, time_limit=a.time_limit,
@@ -251,10 +254,10 @@ def _distill(a):
     for r in recs: _say(f"student N={r['N']:4d}: {r['steps']} updates, {r['seconds']:.0f} s, final loss {r['final_loss']:.4g}")
     if not recs or recs[-1]["N"] != a.to_steps: return _say("stopped before the last round; run again with --resume to continue")
     if a.eval_n <= 0: return
-    ref, rows = _reference(a, teacher), []
+    rows = []
     for N in sorted(set(eval_steps) & {r["N"] for r in recs}, reverse=True):
         student = load_student(out / f"student_{N:04d}.safetensors", like=teacher, device=a.device)
-        rec, _ = evaluate(student, "ddim", N, ref, n=a.eval_n, device=a.device, progress=not a.quiet, method="progressive distillation",
+        with _user_error(): rec, _ = evaluate(student, "ddim", N, ref, n=a.eval_n, device=a.device, progress=not a.quiet, method="progressive distillation",
                           family="new model", model_name=str(out / f"student_{N:04d}.safetensors"), provenance=student.meta,
                           train_seconds=round(sum(r["seconds"] for r in recs if r["N"] >= N), 1))   # every round down to N
         rows.append(rec)
@@ -520,6 +523,7 @@ def _reflow(a):
     out = Path(a.out); _refuse_run(out, a.resume)
     if a.figure: _refuse_overwrite(a.figure, a.force, "--figure")
     teacher = _load(a.model, a.device)
+    ref = _reference(a, teacher) if a.eval_n > 0 else None      # bad --data / --features: one line before any work
     settings = dict(teacher=fingerprint(teacher), pairs=a.pairs, pair_steps=a.pair_steps, reflow_steps=a.reflow_steps,
                     distill_steps=a.distill_steps, batch_size=a.batch_size, lr=a.lr)
     with _user_error(): check_settings(out / "settings.json", _read_json(out / "settings.json", settings), settings)
@@ -535,11 +539,11 @@ def _reflow(a):
     if dist is None: return _say(stopped.format("distillation"))
     _say(f"reflow and distillation done: {out / 'reflow.safetensors'}, {out / 'distilled.safetensors'}")
     flows = (("teacher as a flow (1-RF)", teacher, (1, 2, 4)), ("reflow (2-RF)", rf2, (1, 2, 4)), ("2-RF + 1-step distillation", dist, (1,)))
-    if a.eval_n > 0: _reflow_scores(a, flows)
+    if a.eval_n > 0: _reflow_scores(a, flows, ref)
     if a.figure: _reflow_figure(a, flows)
 
 # %% ../nbs/61_cli.ipynb #eaa3e000
-def _reflow_scores(a, flows):
+def _reflow_scores(a, flows, ref):
     "Euler scores (DDIM on the flow grid) of each flow at its step counts, OUT/eval.json rewritten after each; finished rows kept unless --force."
     out = Path(a.out)
     old = [] if a.force or not (out / "eval.json").exists() else load_results(out / "eval.json")[0]
@@ -547,17 +551,18 @@ def _reflow_scores(a, flows):
     what = (f"Rectified flow from {a.model or 'the shipped teacher'} (fastddss reflow): {a.pairs} pairs from DPM-Solver++(2M) {a.pair_steps} "
             f"linear steps, reflow {a.reflow_steps} updates x {a.batch_size} (τ ~ U(0,1)), 1-step distillation {a.distill_steps} updates "
             f"x {a.batch_size} on {a.pairs} pairs of the 2-RF flow (8 Euler steps), Adam lr {a.lr:g}; Euler = DDIM on the flow grid; "
-            f"{a.eval_n} samples (noise seed 0) vs {a.data or 'the 4,500 training digits'} on the {a.features} eval network")
-    ref, rows = _reference(a, flows[0][1]), []
+            f"{a.eval_n} samples (noise seed 0) vs {ref.name} on {ref.net.name}")
+    rows = []
     for name, model, Ks in flows:
         for K in Ks:
             rec = next((r for r in old if (r["method"], r["K"], r["n"]) == (f"rectified flow: {name}", K, a.eval_n)), None)
             kept = rec is not None
             learned = "1-RF" not in name               # the teacher as a flow costs nothing; 2-RF its reflow, the distilled flow both stages
             cost = stages.get("reflow", 0) + ("distill" in name) * stages.get("distilled", 0)
-            if not kept: rec = evaluate(model, "ddim", K, ref, grid="flow", n=a.eval_n, device=a.device, progress=not a.quiet,
-                                        method=f"rectified flow: {name}", family="new model" if learned else "learning-free",
-                                        model_name=name, train_seconds=round(cost, 1) if learned else 0.0)[0]
+            if not kept:
+                with _user_error(): rec = evaluate(model, "ddim", K, ref, grid="flow", n=a.eval_n, device=a.device, progress=not a.quiet,
+                                            method=f"rectified flow: {name}", family="new model" if learned else "learning-free",
+                                            model_name=name, train_seconds=round(cost, 1) if learned else 0.0)[0]
             rows.append(rec)
             save_results(out / "eval.json", rows, what=what, how=a.how, stages=_read_json(out / "stages.json", []))
             _say(f"{name:28s} K={K}: FID {rec['fid']:.2f} KID×1e3 {rec['kid_x1e3']:.0f} IS {_is(rec)}" + (" (kept)" if kept else ""))
@@ -624,7 +629,7 @@ def _knowledge_base(a, model) -> tuple[KnowledgeBase, bool]:
     kb.info.update(want); kb.save(path)
     return kb, True
 
-def _redi_scores(a, model, kb: KnowledgeBase, jumps, new_kb: bool):
+def _redi_scores(a, model, kb: KnowledgeBase, jumps, new_kb: bool, ref):
     "ReDi at each jump and DDIM at the same NFE and at K, OUT/eval.json rewritten after each; finished rows kept (unless --force or a new base)."
     path = Path(a.out) / "eval.json"
     old = {} if a.force or new_kb or not path.exists() else {(r["method"], r["nfe"]): r for r in load_results(path)[0] if r["n"] == a.eval_n}
@@ -632,16 +637,16 @@ def _redi_scores(a, model, kb: KnowledgeBase, jumps, new_kb: bool):
     nfes = sorted({SAMPLERS["redi"].nfe(a.steps, **hyper) for *_, hyper in runs} | {a.steps})
     runs += [("DDIM linear", "ddim", K, {}) for K in nfes]
     what = (f"ReDi over DDIM ({a.steps} linear steps) with {a.model or 'the shipped teacher'} (fastddss redi): knowledge base of {len(kb)} "
-            f"trajectories (noise seed {a.kb_seed}), {a.eval_n} queries (noise seed 0) scored against the 4,500 training digits on the eval "
-            f"network; NFE = key_step + ({a.steps} - value_step), labels in the paper's notation (k: key step, v: value step); plain DDIM at "
+            f"trajectories (noise seed {a.kb_seed}), {a.eval_n} queries (noise seed 0) scored against {ref.name} on {ref.net.name}; NFE = key_step + ({a.steps} - value_step), labels in the paper's notation (k: key step, v: value step); plain DDIM at "
             f"the same NFE and at {a.steps} steps")
-    ref, rows = _reference(a, model), []
+    rows = []
     for label, name, K, hyper in runs:
         nfe = SAMPLERS[name].nfe(K, **hyper)
         rec, kept = old.get((label, nfe)), (label, nfe) in old
-        if not kept: rec = evaluate(model, name, K, ref, grid="linear", n=a.eval_n, device=a.device, progress=not a.quiet, method=label,
-                                    family="retrieval" if name == "redi" else "learning-free", model_name=_model_name(a.model),
-                                    train_seconds=None if name == "redi" else 0.0, **hyper)[0]
+        if not kept:
+            with _user_error(): rec = evaluate(model, name, K, ref, grid="linear", n=a.eval_n, device=a.device, progress=not a.quiet, method=label,
+                                        family="retrieval" if name == "redi" else "learning-free", model_name=_model_name(a.model),
+                                        train_seconds=None if name == "redi" else 0.0, **hyper)[0]
         rows.append(rec)
         save_results(path, sorted(rows, key=lambda r: (r["nfe"], r["method"])), what=what, how=a.how)
         _say(f"{label:24s} NFE {rec['nfe']:3d}: FID {rec['fid']:.2f} KID×1e3 {rec['kid_x1e3']:.0f} IS {_is(rec)}" + (" (kept)" if kept else ""))
@@ -657,9 +662,10 @@ def _redi(a):
     out = Path(a.out); _refuse_run(out, a.resume)
     jumps = _jumps(a)
     model = _load(a.model, a.device)
+    ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
     kb, new = _knowledge_base(a, model)
     _say(f"{kb!r} {'built' if new else 'kept'}: {out / 'kb.safetensors'}")
-    if a.eval_n > 0: _redi_scores(a, model, kb, jumps, new)
+    if a.eval_n > 0: _redi_scores(a, model, kb, jumps, new, ref)
 
 # %% ../nbs/61_cli.ipynb #71a2824e
 def _compare_args(p):

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 from torch import Tensor
 from .runs import atomic_write
+from PIL import Image
 
 # %% auto #0
 __all__ = ['MNIST_HELD_OUT_PER_CLASS', 'FITS', 'to_unit_range', 'to_uint8', 'load_mnist', 'image_grid', 'show_images',
@@ -79,21 +80,31 @@ def load_torchvision(name: str = "CIFAR10",   # a torchvision dataset class name
     try:
         ds = getattr(torchvision.datasets, name)(root=str(root), train=train, download=download)
     except (RuntimeError, OSError) as e:  # torchvision raises RuntimeError when files are missing, URLError (an OSError) offline
+        if not download:
+            raise OSError(f"{name} is not in {root}: copy torchvision's {name} files there (e.g. from a machine with internet: "
+                          f"torchvision.datasets.{name}(root, download=True)). Cause: {type(e).__name__}: {str(e)[:150]}") from e
         raise OSError(f"{name} is not in {root} and could not be downloaded (no internet?). Run once with internet access, "
                       f"or copy the dataset files there. Cause: {type(e).__name__}: {str(e)[:200]}") from e
     data = torch.as_tensor(np.asarray(ds.data))
     x = to_unit_range(data.numpy()).unsqueeze(1) if data.ndim == 3 else to_unit_range(data.numpy()).permute(0, 3, 1, 2)
     return x.contiguous(), torch.as_tensor(np.asarray(ds.targets), dtype=torch.long)
 
+def _pixels(im, mode=None) -> np.ndarray:
+    "An image's 8-bit pixels, grey (H, W) or RGB (H, W, 3): 16-bit grey rescaled, bilevel and palette images expanded, alpha dropped."
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):                   # 16-bit grey: 0..65535 to 0..255
+        im = Image.fromarray((np.asarray(im, dtype=np.float64) / 257).round().clip(0, 255).astype(np.uint8))
+    elif im.mode not in ("L", "RGB"):
+        im = im.convert("L" if im.mode in ("1", "LA", "F") else "RGB")   # bilevel / grey+alpha: grey; palette, RGBA, CMYK...: RGB
+    return np.asarray(im.convert(mode) if mode else im)
+
 def load_image_folder(path,                   # folder of .png / .jpg / .jpeg images (searched recursively)
                       channels: int | None = None, # 1 (grey) or 3 (RGB); default: as stored
                      ) -> Tensor:
     "All images of a folder, sorted by file name, as a tensor (N, C, H, W) in $[-1, 1]$; they must share one size."
-    from PIL import Image
     files = sorted(p for p in Path(path).rglob("*") if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
     if not files: raise ValueError(f"no .png/.jpg images found under {path}")
     mode = {None: None, 1: "L", 3: "RGB"}[channels]
-    imgs = [np.asarray(Image.open(f).convert(mode) if mode else Image.open(f)) for f in files]
+    imgs = [_pixels(Image.open(f), mode) for f in files]
     if len({im.shape for im in imgs}) > 1:
         raise ValueError(f"images under {path} differ in size or channels: {sorted({im.shape for im in imgs})}; resize them first")
     x = to_unit_range(np.stack(imgs))

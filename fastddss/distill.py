@@ -142,7 +142,9 @@ def distill_round(teacher,          # the 2N-step teacher, frozen
 # %% ../nbs/52_distill.ipynb #402be844
 def _finished_round(f, teacher, steps: int, kw: dict):
     "The student in file `f`, if it was distilled from `teacher` with these settings (else an error naming the ones that differ)."
-    student = load_student(f, like=teacher)
+    try: student = load_student(f, like=teacher)
+    except RuntimeError as e:                     # the weights do not fit the teacher's architecture
+        raise ValueError(f"{f} holds a student of another model ({str(e).splitlines()[0][:100]}): choose another out_dir") from None
     want = dict(steps=steps, teacher=fingerprint(teacher), **{k: v for k, v in kw.items() if k in ("batch_size", "lr", "weighting", "seed")})
     check_settings(f, {k: student.meta.get(k) for k in want}, want)
     return student

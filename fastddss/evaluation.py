@@ -28,6 +28,7 @@ class Reference:
                  name: str,                        # what they are, for result records
                  net: str | FeatureNet = "eval",   # a shipped classifier's role ("eval" reports, "loss" is DDSS's) or any FeatureNet
                 ):
+        if len(images) < 2: raise ValueError(f"the reference {name} has {len(images)} image(s): FID and KID need at least 2 (use hundreds)")
         self.images, self.name = images, name
         self.net = net if isinstance(net, FeatureNet) else load_features("mnist", net)
         self.net_name = net if isinstance(net, str) else net.name
@@ -153,6 +154,7 @@ def evaluate(model,                         # a model following the protocol
             ) -> tuple[Result, Tensor]:
     "Sample `n` images (sharded over ranks under torchrun), score them; returns the `Result` and the samples."
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}: expected one of {', '.join(SAMPLERS)}")
+    if n < 2: raise ValueError(f"n={n} samples: FID and KID need at least 2 (use thousands for a number worth reporting)")
     if grid == "default": grid = SAMPLERS[sampler].grid      # the grid the sampler is made for (None: it brings its own times)
     if grid is None and "params" not in hyper: raise ValueError("grid=None takes the times of a learned sampler passed as params=")
     ts = (None if grid is None else GRIDS[grid](model.schedule, K) if isinstance(grid, str) else torch.as_tensor(grid, dtype=torch.float64))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_models.ipynb #9293f33a
 from __future__ import annotations
-import copy, hashlib, json, math
+import copy, hashlib, json, math, os
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -123,6 +123,12 @@ def fingerprint(model: nn.Module) -> str:
     return h.hexdigest()[:16]
 
 # %% ../nbs/20_models.ipynb #dff0afbd
+def _base(student, path):
+    "Where the student's base model came from: its source as given, and relative to the student's file (a moved run folder)."
+    src = getattr(student, "source", None)
+    if src is None or not Path(src).exists(): return src
+    return dict(path=str(src), relative=os.path.relpath(Path(src).resolve(), Path(path).resolve().parent))
+
 def save_student(student: nn.Module,  # a DiffusionModel around the project's UNet (or any network, loaded back with like=)
                  path,
                  N: int,              # its number of steps (0: none in particular, e.g. a reflow)
@@ -130,7 +136,7 @@ def save_student(student: nn.Module,  # a DiffusionModel around the project's UN
     "Write a student's weights, its step count and `info` to a safetensors file, atomically."
     net_config = getattr(getattr(student, "net", None), "config", None)
     return save_weights(student.state_dict(), path, STUDENT, N=str(N), prediction=student.prediction,
-                        schedule=repr(student.schedule), net_config=net_config, base=json.dumps(getattr(student, "source", None)),
+                        schedule=repr(student.schedule), net_config=net_config, base=json.dumps(_base(student, path)),
                         info=info)
 
 def load_student(path,                        # a file written by `save_student`
@@ -143,10 +149,12 @@ def load_student(path,                        # a file written by `save_student`
     tensors, meta = load_weights(path, STUDENT)
     base, cfg = json.loads(meta.get("base", "null")), json.loads(meta["net_config"])
     if like is None and base is not None:           # a student of a loaded model (a diffusers folder, a file): its architecture
-        try: like = load_model(base)
-        except (OSError, ValueError) as e:
-            raise FileNotFoundError(f"{path} is a student of {base}, which could not be loaded ({str(e)[:120]}): "
-                                    "pass a model of its architecture as like=") from e
+        where = [base] if isinstance(base, str) else [base["path"], str(path.resolve().parent / base["relative"])]
+        found = base if isinstance(base, str) else next((w for w in where if Path(w).exists()), None)   # a str: a hub id
+        if found is None:
+            raise FileNotFoundError(f"{path} is a student of the model at {where[0]}, which is no longer there (nor at {where[-1]}): "
+                                    "put that model back, or pass a model of its architecture as like=")
+        like = load_model(found)
     if like is None:
         if cfg is None: raise ValueError(f"{path} holds a student of a custom network: pass a model of its architecture as like=")
         model = DiffusionModel(UNet(**cfg), CosineSchedule(), prediction=meta["prediction"])
@@ -179,6 +187,10 @@ def from_diffusers(unet: nn.Module,  # a diffusers `UNet2DModel` (or any module 
         raise ValueError("the scheduler uses dynamic thresholding, which fastddss does not implement; set thresholding=False")
     if cfg.get("prediction_type", "epsilon") not in _DIFFUSERS_PREDICTION:
         raise ValueError(f"unsupported prediction_type {cfg['prediction_type']!r}: expected one of {list(_DIFFUSERS_PREDICTION)}")
+    uc = getattr(unet, "config", None)
+    if uc is not None and getattr(uc, "out_channels", None) not in (None, getattr(uc, "in_channels", None)):
+        raise ValueError(f"the UNet outputs {uc.out_channels} channels for {uc.in_channels} in: a learned-variance model "
+                         "(mean and variance outputs) is not supported; fastddss takes ε, x or v predictions of the input's shape")
     clip = cfg.get("clip_sample_range", 1.0) if cfg.get("clip_sample", False) else None
     return DiffusionModel(DiffusersUNet(unet), DiscreteSchedule(scheduler.alphas_cumprod),
                           _DIFFUSERS_PREDICTION[cfg.get("prediction_type", "epsilon")], clip_x=clip)
@@ -259,7 +271,7 @@ def sample_shape(model) -> tuple:
     while hasattr(net, "net") and not hasattr(net, "unet"): net = net.net     # through Reparameterized wrappers
     if hasattr(net, "unet"):
         cfg = net.unet.config
-        size = cfg.sample_size if isinstance(cfg.sample_size, int) else cfg.sample_size[0]
-        return (cfg.in_channels, size, size)
+        h, w = (cfg.sample_size, cfg.sample_size) if isinstance(cfg.sample_size, int) else cfg.sample_size
+        return (cfg.in_channels, h, w)
     cfg = getattr(net, "config", None) or {}
     return (cfg.get("in_ch", 1), cfg.get("size", 28), cfg.get("size", 28))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_runs.ipynb #9ebe29c3
 from __future__ import annotations
-import json, math, os, time
+import json, math, os, shutil, time
 from pathlib import Path
 import torch
 from torch import nn
@@ -17,13 +17,17 @@ __all__ = ['atomic_write', 'save_atomic', 'save_json', 'load_checkpoint', 'save_
 
 # %% ../nbs/01_runs.ipynb #5a50a642
 def atomic_write(path, write):
-    "Call `write(tmp)` to make a temporary file beside `path`, then rename it over `path`: a reader sees the old file or the new one, never half of one."
+    "Call `write(tmp)` to make a temporary file (or folder) beside `path`, then rename it to `path`: a reader sees the old one or the new one, never half of one."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         write(tmp)
+        if tmp.is_dir() and path.exists():    # a folder is never replaced: a rename cannot swap it in one step
+            raise FileExistsError(f"{path} exists: remove it or write to another folder")
         os.replace(tmp, path)
-    finally: tmp.unlink(missing_ok=True)
+    finally:
+        if tmp.is_dir(): shutil.rmtree(tmp)
+        else: tmp.unlink(missing_ok=True)
     return path
 
 def save_atomic(obj, path):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The seed table on the second shipped teacher (fastddss/assets/ddpm_mnist32: a diffusers UNet2DModel, ε-prediction, linear β,
 # T = 1000, MNIST padded to 32×32), through the command line only, exactly as a user with their own diffusers model would run it:
-#   DDPM and DDIM on the linear and quadratic grids at K = 5, 10, 15, 20, 25; DPM-Solver++(2M) at 10;
+#   DDPM and DDIM on the linear and quadratic grids at K = 5, 10, 15, 20, 25 (DDIM also at 1, 2, 4); DPM-Solver++(2M) at 10
+#   (log-SNR and linear grids);
 #   DDSS GGDM+PRED+TIME at K = 5 and 10; progressive distillation from 16 DDIM steps to 4, 2 and 1.
 # Every score: N samples (noise seed 0, step noise seed 1) against the embedded digits padded the same way (--fit pad), on the
 # shipped eval classifier (the 32×32 images centre-cropped back to 28×28). Resumable: a finished record is skipped.
@@ -20,7 +21,13 @@ for K in 5 10 15 20 25; do
     done
   done
 done
-out="$root/dpm++_k10.json"; [ -f "$out" ] || $fd eval --model "$model" --sampler dpm++ --steps 10 -n $n --device $dev --quiet --out "$out"
+for grid in logsnr linear; do
+  out="$root/dpm++_${grid}_k10.json"
+  [ -f "$out" ] || $fd eval --model "$model" --sampler dpm++ --grid $grid --steps 10 -n $n --device $dev --quiet --out "$out"
+done
+for K in 1 2 4; do   # DDIM at the distilled students' step counts
+  out="$root/ddim_linear_k$K.json"; [ -f "$out" ] || $fd eval --model "$model" --steps $K -n $n --device $dev --quiet --out "$out"
+done
 for K in 5 10; do
   out="$root/ddss_k$K"
   [ -f "$out/eval.json" ] || { resume=""; [ -f "$out/checkpoint.pt" ] && resume="--resume"

@@ -5,7 +5,7 @@ import pytest, torch
 from PIL import Image
 from fastddss.cli import main
 from fastddss.evaluation import load_results
-from fastddss.models import diffusers_grid, load_model, sample_shape
+from fastddss.models import load_model, sample_shape
 from fastddss.runs import load_checkpoint
 
 @pytest.fixture(scope="module")
@@ -36,9 +36,10 @@ def test_diffusers_grid_option(user, tmp_path):
     from fastddss.sampling import ddim
     run("sample", "--model", user["model"], "--steps", "3", "-n", "2", "--grid", "diffusers:leading:1", "--out", tmp_path / "d.pt")
     s = DDIMScheduler(num_train_timesteps=1000, steps_offset=1); s.set_timesteps(3)
+    assert s.timesteps.tolist() == [667, 334, 1]                  # leading: 0, 333, 666 reversed, plus the offset
     model = load_model(user["model"])
     z = torch.randn(2, 1, 8, 8, generator=torch.Generator().manual_seed(0))
-    with torch.no_grad(): want = ddim(model, z, diffusers_grid(s))
+    with torch.no_grad(): want = ddim(model, z, torch.tensor([668., 335., 2., 0.]))   # our t = n + 1, then the data
     torch.testing.assert_close(load_checkpoint(tmp_path / "d.pt"), want)
     for bad, msg in (("diffusers:sideways", "SPACING one of leading, trailing, linspace"), ("diffusers:leading:x", "OFFSET an integer"),
                      ("cubic", "unknown grid 'cubic'")):
@@ -100,8 +101,14 @@ def test_bad_data_one_line(user, tmp_path):
 def test_bad_channels_and_folders(user, tmp_path):
     four = user["root"] / "rgba"; four.mkdir(exist_ok=True)
     for i in range(3): Image.fromarray(np.zeros((8, 8, 4), np.uint8), "RGBA").save(four / f"{i}.png")
+    from fastddss.data import load_data                                   # RGBA: the alpha channel is dropped, then RGB -> grey
+    assert load_data(str(four), (1, 8, 8)).shape == (3, 1, 8, 8)
+    from diffusers import UNet2DModel                                     # a 2-channel model cannot take grey or RGB images
+    UNet2DModel(sample_size=8, in_channels=2, out_channels=2, layers_per_block=1, block_out_channels=(8, 16), norm_num_groups=4,
+                down_block_types=("DownBlock2D", "DownBlock2D"), up_block_types=("UpBlock2D", "UpBlock2D")).save_pretrained(tmp_path / "two")
+    from diffusers import DDPMScheduler; DDPMScheduler().save_pretrained(tmp_path / "two")
     with pytest.raises(SystemExit, match=re.escape("grey <-> RGB only")):
-        run("ddss", "--model", user["model"], "--data", four, "--steps", "2", "--iters", "1", "--out", tmp_path / "d")
+        run("ddss", "--model", tmp_path / "two", "--data", four, "--steps", "2", "--iters", "1", "--out", tmp_path / "d")
     (tmp_path / "notamodel").mkdir()
     with pytest.raises(SystemExit, match="not a diffusers model"): run("sample", "--model", tmp_path / "notamodel", "--out", tmp_path / "x.pt")
 
@@ -126,3 +133,23 @@ def test_inception_features_offline_one_line(user, tmp_path):
                 "--out", tmp_path / "d")
     with pytest.raises(SystemExit, match="package.module:attr"):
         run("eval", "--model", user["model"], "--features", "resnet", "--steps", "2", "-n", "4", "--out", tmp_path / "e.json")
+
+
+def test_refusals_before_any_work(user, tmp_path):
+    "Settings that cannot work stop with one line before anything is trained or written."
+    with pytest.raises(SystemExit, match="too many"):                       # 2000 steps on T = 1000
+        run("ddss", "--model", user["model"], "--steps", "2000", "--iters", "1", "--out", tmp_path / "d")
+    with pytest.raises(SystemExit, match="need at least 2"):
+        run("eval", "--model", user["model"], "--steps", "2", "-n", "1", "--out", tmp_path / "e.json")
+    with pytest.raises(SystemExit, match="package.module:attr"):
+        run("reflow", "--model", user["model"], "--features", "nothing", "--pairs", "8", "--out", tmp_path / "rf")
+    assert not any((tmp_path / "rf").glob("pairs_*")) and not (tmp_path / "e.json").exists() and not (tmp_path / "d" / "checkpoint.pt").exists()
+
+def test_distill_resume_into_another_models_run(user, tmp_path):
+    "A distillation folder of one model, resumed with another: one line, not a state-dict traceback."
+    out = tmp_path / "pd"
+    run("distill", "--model", user["model"], "--data", user["data"], "--from-steps", "4", "--to-steps", "2", "--steps-per-round", "1",
+        "--batch-size", "4", "--quiet", "--out", out)
+    with pytest.raises(SystemExit, match="another model|other settings"):
+        run("distill", "--data", user["data"], "--from-steps", "4", "--to-steps", "2", "--steps-per-round", "1", "--batch-size", "4",
+            "--quiet", "--resume", "--out", out)                        # the shipped teacher this time
