@@ -11,7 +11,8 @@ from torch import Tensor
 
 # %% auto #0
 __all__ = ['GRIDS', 'Schedule', 'DiscreteSchedule', 'ddpm_schedule', 'CosineSchedule', 'check_grid', 'linear_grid',
-           'quadratic_grid', 'logsnr_grid', 'karras_grid', 'flow_time', 'time_of_flow', 'flow_grid']
+           'quadratic_grid', 'ddim_linear_grid', 'ddim_quadratic_grid', 'logsnr_grid', 'karras_grid', 'flow_time',
+           'time_of_flow', 'flow_grid']
 
 # %% ../nbs/10_schedules.ipynb #78816461
 def _f64(t) -> Tensor:
@@ -141,6 +142,25 @@ def quadratic_grid(schedule: Schedule, # the model's schedule
     "DDIM's quadratic stride $t_i = t_{\\max} (i/K)^2$, as a decreasing grid of $K+1$ times ending at 0."
     return _power_grid(schedule, K, t_max, 2)
 
+# %% ../nbs/10_schedules.ipynb #6b15f3d8
+def _ddim_code_grid(schedule: Schedule, K: int, quadratic: bool) -> Tensor:
+    "The DDIM repository's strides: evaluations at training steps $n_j$ (our $t = n_j + 1$), then 0."
+    if not getattr(schedule, "discrete", False):
+        raise ValueError(f"the DDIM code's strides are defined on T training steps; {schedule} is continuous: use 'linear' or 'quadratic'")
+    if K < 1: raise ValueError(f"the number of steps K must be >= 1, got {K}")
+    T = schedule.T
+    n = (torch.linspace(0, math.sqrt(0.8 * T), K, dtype=torch.float64) ** 2).floor() if quadratic else torch.arange(0, T, T // K, dtype=torch.float64)[:K]
+    if len(n.unique()) < K: raise ValueError(f"K={K} steps are too many for this grid on {schedule}: times coincide after rounding to integers")
+    return torch.cat([(n + 1).flip(0), n.new_zeros(1)])
+
+def ddim_linear_grid(schedule: Schedule, K: int) -> Tensor:
+    "The DDIM code's linear stride: evaluations at $n$ = 0, T/K, ..., T - T/K (diffusers' `leading`), as our grid."
+    return _ddim_code_grid(schedule, K, False)
+
+def ddim_quadratic_grid(schedule: Schedule, K: int) -> Tensor:
+    "The DDIM code's quadratic stride: evaluations at $n = \\lfloor (j\\sqrt{0.8T}/(K-1))^2 \\rfloor$, as our grid."
+    return _ddim_code_grid(schedule, K, True)
+
 # %% ../nbs/10_schedules.ipynb #13304e8b
 def logsnr_grid(schedule: Schedule, # the model's schedule
                 K: int,             # number of steps
@@ -218,4 +238,4 @@ def flow_grid(schedule: Schedule, # the model's schedule
 
 # %% ../nbs/10_schedules.ipynb #45cbaacc
 GRIDS = {"linear": linear_grid, "quadratic": quadratic_grid, "logsnr": logsnr_grid,   # name -> grid function(schedule, K)
-         "karras": karras_grid, "flow": flow_grid}
+         "karras": karras_grid, "flow": flow_grid, "ddim_linear": ddim_linear_grid, "ddim_quadratic": ddim_quadratic_grid}
