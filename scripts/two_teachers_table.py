@@ -8,7 +8,7 @@ distillation runs included), gathers them into one results file (--out, committe
 README from them and from the shipped teacher's committed results (results/baselines_mnist.json, ddss_mnist.json,
 distill_mnist.json, solvers_mnist.json). A ratio below 1 means the first method of the row wins.
 """
-import argparse, sys
+import argparse, json, sys
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fastddss.evaluation import load_results, save_results
@@ -26,6 +26,7 @@ def table(records) -> dict:
     "(sampler, grid) -> {K: FID}; learned GGDM+PRED+TIME samplers as ('ggdm', 'learned'), distilled students as ('pd', 'student')."
     out = {}
     for r in records:
+        if r["seed"] != 0: continue                                   # other seeds measure the noise of a cell, below
         if r["family"] == "learned sampler" and "PRED+TIME" in r["method"]: key = ("ggdm", "learned")
         elif r["family"] == "new model" and "distill" in r["method"]: key = ("pd", "student")
         elif r["family"] == "learning-free": key = (r["sampler"], r["grid"])
@@ -45,8 +46,8 @@ p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument("runs", nargs="?", default="runs/ddpm_mnist32_table")
 p.add_argument("--out", default="results/ddpm_mnist32.json")
 a = p.parse_args()
-new = [r for f in sorted(Path(a.runs).rglob("*.json")) if f.name not in ("history.json", "rounds.json", "settings.json")
-       for r in load_results(f)[0]]
+new = [r for f in sorted(Path(a.runs).rglob("*.json")) if json.loads(f.read_text()).__class__ is dict
+       and json.loads(f.read_text()).get("format") == "fastddss.results/1" for r in load_results(f)[0]]
 save_results(a.out, sorted(new, key=lambda r: (r["nfe"], r["method"])),
              what="The seed table on the second testbed teacher (fastddss/assets/ddpm_mnist32: diffusers UNet2DModel, ε-prediction, linear β, "
                   "T = 1000, MNIST padded to 32×32), every run through the fastddss command line; FID (MNIST features) on the eval classifier "
@@ -74,6 +75,10 @@ print("| FID ratio | " + " | ".join(f"{c} N={N}" for c in ("ddpm_mnist32", "ship
 print("|---|" + "---|" * 6)
 print("| distilled student / DDIM linear, same steps | " + " | ".join(fmt(ratio(ours[c], ("pd", "student"), ("ddim", "linear"), N))
                                                                for c in ("ddpm_mnist32", "shipped") for N in (4, 2, 1)) + " |")
+print()
+for r in sorted((r for r in new if r["seed"] != 0), key=lambda r: r["K"]):
+    same = [q for q in new if q["seed"] == 0 and (q["method"], q["K"], q["n"]) == (r["method"], r["K"], r["n"])]
+    if same: print(f"noise of a cell: {r['method']} K={r['K']}, n={r['n']}: FID {same[0]['fid']:.2f} (seed 0) vs {r['fid']:.2f} (seed {r['seed']})")
 print()
 for name, t in ours.items():
     print(name, {f"{s}/{g}": {K: round(v, 2) for K, v in sorted(d.items())} for (s, g), d in sorted(t.items())})
