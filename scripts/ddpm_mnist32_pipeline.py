@@ -3,7 +3,7 @@ with the teacher's UNet: the same images as fastddss' `ggdm` on the same noise, 
 
     python scripts/ddpm_mnist32_pipeline.py [SAMPLER, default runs/ddpm_mnist32_table/ddss_k5/sampler.safetensors]
 
-Writes OUT (default results/ddpm_mnist32_pipeline.json) with the largest pixel difference, and saves the scheduler with
+Writes OUT (default results/ddpm_mnist32/pipeline.json) with the largest pixel difference, and saves the scheduler with
 save_pretrained next to the sampler file (SAMPLER's folder/diffusers_scheduler).
 """
 import argparse, sys
@@ -19,7 +19,7 @@ from fastddss.runs import save_json
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument("sampler", nargs="?", default="runs/ddpm_mnist32_table/ddss_k5/sampler.safetensors")
 p.add_argument("--model", default="fastddss/assets/ddpm_mnist32")
-p.add_argument("--out", default="results/ddpm_mnist32_pipeline.json")
+p.add_argument("--out", default="results/ddpm_mnist32/pipeline.json")
 p.add_argument("-n", type=int, default=16)
 a = p.parse_args()
 model = load_model(a.model)

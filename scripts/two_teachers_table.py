@@ -1,11 +1,12 @@
 """The seed table's orderings on both testbed teachers, as ratios of FID (MNIST features), next to the seed table's CIFAR-10
 (DDPM's linear-β ε-model) and ImageNet-64 (cosine) blocks.
 
-    python scripts/two_teachers_table.py [RUNS, default runs/ddpm_mnist32_table] [--out results/ddpm_mnist32.json]
+    python scripts/two_teachers_table.py [RUNS, default runs/ddpm_mnist32_table] [--out results/ddpm_mnist32/records.json]
 
 Reads the records `scripts/ddpm_mnist32_runs.sh` wrote under RUNS (every *.json results file, eval.json of the DDSS and
 distillation runs included), gathers them into one results file (--out, committed), and prints the markdown table of the
-README from them and from the shipped teacher's committed results (results/baselines_mnist.json, ddss_mnist.json,
+README from them and from the shipped teacher's committed results (kept in results/ddpm_mnist32/, a folder of its own, so the
+shipped teacher's comparison in results/*.json stays one model's) (results/baselines_mnist.json, ddss_mnist.json,
 distill_mnist.json, solvers_mnist.json). A ratio below 1 means the first method of the row wins.
 """
 import argparse, json, sys
@@ -44,7 +45,7 @@ def fmt(v): return "·" if v is None else f"**{v:.2f}**" if v < 1 else f"{v:.2f}
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument("runs", nargs="?", default="runs/ddpm_mnist32_table")
-p.add_argument("--out", default="results/ddpm_mnist32.json")
+p.add_argument("--out", default="results/ddpm_mnist32/records.json")
 a = p.parse_args()
 new = [r for f in sorted(Path(a.runs).rglob("*.json")) if json.loads(f.read_text()).__class__ is dict
        and json.loads(f.read_text()).get("format") == "fastddss.results/1" for r in load_results(f)[0]]
