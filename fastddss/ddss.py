@@ -4,17 +4,19 @@
 
 # %% ../nbs/51_ddss.ipynb #9465d639
 from __future__ import annotations
+import copy, math, numbers
+from pathlib import Path
 from typing import Callable
 import torch
 from torch import Tensor, nn
-from .distributed import average_gradients, check_divisible, gather_with_grad, shard
-from .runs import train_loop
+from .distributed import any_rank, average_gradients, check_divisible, gather_with_grad, save_on_main, shard
+from .runs import load_checkpoint, save_atomic, train_loop
 from .models import fingerprint
 from .ggdm import GGDM, ggdm
 from .metrics import FeatureNet, kid, load_features
 
 # %% auto #0
-__all__ = ['ddss_loss', 'train_ddss']
+__all__ = ['ddss_loss', 'train_ddss', 'sampler_from_checkpoint']
 
 # %% ../nbs/51_ddss.ipynb #46694881
 def ddss_loss(model,                 # the frozen teacher
@@ -36,6 +38,57 @@ def _draw(gen: torch.Generator, params: GGDM, shape, n_real: int, real_batch: in
     noise = torch.randn(params.K, *shape, generator=gen)
     return z, noise, torch.randperm(n_real, generator=gen)[:real_batch]
 
+def _nan_samples(z: Tensor, params: GGDM) -> Tensor:
+    "NaN samples shaped like `z` that depend on every parameter: a diverged sampler's loss and gradients are NaN."
+    return z * float("nan") + 0 * sum(p.sum() for p in params.parameters()).to(z.dtype)
+
+# %% ../nbs/51_ddss.ipynb #3588232e
+def _loss_fn(model, params: GGDM, opt, net, real: Tensor, real_feats: Tensor, batch_size: int, real_batch: int, remat: bool, device, seen: dict):
+    "`loss_fn(step, gen)` for `train_loop`: one iteration's KID, NaN if the sampler diverges; `seen` keeps why, and the state before each update."
+    feats = lambda x: gather_with_grad(net.features(x))   # KID of the gathered features: the same loss on every rank
+    def loss_fn(step, gen):
+        seen["before"], seen["now"] = seen.get("now"), (step, copy.deepcopy(params.state_dict()), copy.deepcopy(opt.state_dict()))
+        z, noise, idx = _draw(gen, params, (batch_size, *real.shape[1:]), len(real), real_batch)
+        mine = shard(batch_size)                      # this rank's samples (all of them in one process)
+        z, noise, real_f = z[mine].to(device), noise[:, mine].to(device), real_feats[idx.to(device)]
+        try: return ddss_loss(model, params, z, noise, feats, real_f, remat)
+        except FloatingPointError as e:               # the sampler diverged on this rank: a NaN loss, which every rank then sees
+            seen["diverged"] = str(e)
+            return kid(feats(_nan_samples(z, params)), real_f)
+    return loss_fn
+
+def _roll_back(error: str, seen: dict, path: Path, params: GGDM, opt) -> str | None:
+    "After `train_loop` stopped on a NaN: if the sampler diverged (on any rank), put the state before the previous update back; the message to raise."
+    if not any_rank("diverged" in seen): return None
+    why, (step, _, _), before = seen.get("diverged", "on another rank"), seen["now"], seen["before"]
+    if before is None or before[0] != step - 1:       # the first update of this call: nothing earlier to go back to
+        return f"{error} (the sampler diverged: {why})"
+    _, state, opt_state = before
+    params.load_state_dict(state); opt.load_state_dict(opt_state)
+    ck = load_checkpoint(path, map_location="cpu")
+    ck.update(step=step - 1, losses=ck["losses"][:step - 1], state={**ck["state"], "model": state, "opt": opt_state})
+    save_on_main(save_atomic, ck, path)
+    return (f"{error} (the sampler diverged: {why}). The checkpoint now holds the sampler after {step - 1} updates, the last whose samples "
+            "were finite")
+
+# %% ../nbs/51_ddss.ipynb #f200c54e
+def _at_least(name: str, value, least: int, why: str = ""):
+    "Refuse `value` unless it is a whole number >= `least`, naming the argument."
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be a whole number (at least {least}{why}), got {value!r}")
+    if value < least: raise ValueError(f"{name} must be at least {least}{why}, got {value}")
+
+def _check_counts(iters, batch_size, real_batch, lr, n_real: int, ckpt_every):
+    "Refuse DDSS settings that cannot work, one line naming the argument."
+    _at_least("iters", iters, 1)
+    _at_least("batch_size", batch_size, 2, ": KID compares at least 2 samples")
+    _at_least("real_batch", real_batch, 2, ": KID compares at least 2 real images")
+    _at_least("ckpt_every", ckpt_every, 1)
+    if real_batch > n_real:
+        raise ValueError(f"real_batch={real_batch} is more than the {n_real} real images given: pass real_batch <= {n_real}, or more images")
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not math.isfinite(lr) or lr <= 0:
+        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
+
 # %% ../nbs/51_ddss.ipynb #887678ea
 def train_ddss(model,                   # the frozen teacher (a model following the protocol)
                params: GGDM,            # the sampler to learn; updated in place (or replaced by the checkpoint's)
@@ -56,6 +109,7 @@ def train_ddss(model,                   # the frozen teacher (a model following 
                progress: bool = True,
               ) -> dict:
     "DDSS: learn `params` by minimising KID on `feature_net` features; resumable. Returns the last checkpoint (step, losses, ...)."
+    _check_counts(iters, batch_size, real_batch, lr, len(real), ckpt_every)   # before any work or file
     check_divisible(batch_size)                       # under torchrun each rank samples an equal share of the batch
     net = (load_features("mnist", "loss") if feature_net is None else feature_net).to(device).eval().requires_grad_(False)
     with torch.no_grad(): real_feats = torch.cat([net.features(b.to(device)) for b in real.split(500)])
@@ -63,14 +117,33 @@ def train_ddss(model,                   # the frozen teacher (a model following 
                   real_batch=real_batch, lr=lr, seed=seed, teacher=fingerprint(model),
                   features=getattr(net, "name", type(net).__name__))
     params.to(device)
-    opt = torch.optim.Adam(params.parameters(), lr=lr)
+    opt, seen = torch.optim.Adam(params.parameters(), lr=lr), {}
+    loss_fn = _loss_fn(model, params, opt, net, real, real_feats, batch_size, real_batch, remat, device, seen)
+    try:
+        return train_loop(loss_fn, params, opt, out_dir, config, iters, seed=seed, sync=lambda: average_gradients(params),
+                          generator_device="cpu", ckpt_every=ckpt_every, stop_after=stop_after, time_limit=time_limit,
+                          desc=f"DDSS {params.variant} K={params.K}", progress=progress)
+    except FloatingPointError as e:                   # a diverged sampler: go back to the last one whose samples were finite
+        if (msg := _roll_back(str(e), seen, Path(out_dir) / "checkpoint.pt", params, opt)) is None: raise
+        raise FloatingPointError(msg) from e
 
-    def loss_fn(step, gen):
-        z, noise, idx = _draw(gen, params, (batch_size, *real.shape[1:]), len(real), real_batch)
-        mine = shard(batch_size)                      # this rank's samples (all of them in one process)
-        return ddss_loss(model, params, z[mine].to(device), noise[:, mine].to(device), lambda x: gather_with_grad(net.features(x)),
-                         real_feats[idx.to(device)], remat)  # KID of the gathered features: the same loss on every rank
-
-    return train_loop(loss_fn, params, opt, out_dir, config, iters, seed=seed, sync=lambda: average_gradients(params),
-                      generator_device="cpu", ckpt_every=ckpt_every, stop_after=stop_after, time_limit=time_limit,
-                      desc=f"DDSS {params.variant} K={params.K}", progress=progress)
+# %% ../nbs/51_ddss.ipynb #09995a4d
+def sampler_from_checkpoint(params: GGDM,  # a sampler of the run's variant, steps and initial grid: loaded in place
+                            out_dir,       # the run folder of `train_ddss` (`fastddss ddss --out`)
+                           ) -> GGDM:
+    "Load the sampler of `out_dir/checkpoint.pt` into `params` (after a FloatingPointError: the last good one) and return it."
+    path = Path(out_dir) / "checkpoint.pt"
+    if not path.is_file(): raise FileNotFoundError(f"no DDSS checkpoint at {path}: expected the run folder of `fastddss ddss` (train_ddss)")
+    ck = load_checkpoint(path, map_location=params.init_ts.device)
+    state, config = (ck.get("state"), ck.get("config")) if isinstance(ck, dict) else (None, None)
+    state = state.get("model") if isinstance(state, dict) else None
+    if not isinstance(state, dict) or not isinstance(config, dict):
+        raise ValueError(f"{path} holds no sampler state: expected the checkpoint of a `fastddss ddss` (train_ddss) run")
+    want = dict(variant=params.variant, K=params.K, init_ts=params.init_ts.tolist())
+    diff = [f"{k}: {config.get(k)!r} there, {v!r} here" for k, v in want.items() if config.get(k) != v]
+    if diff: raise ValueError(f"{path} belongs to another sampler ({'; '.join(diff)}): pass a GGDM of the run's variant, steps and grid")
+    if bad := [k for k, v in state.items() if not isinstance(v, torch.Tensor) or not torch.isfinite(v).all()]:
+        raise ValueError(f"{path} holds non-finite values in {', '.join(map(str, bad))}: it is not a last good state; start the run over")
+    try: params.load_state_dict(state)
+    except RuntimeError as e: raise ValueError(f"{path} holds a sampler state that does not fit ({' '.join(str(e).split())[:200]})") from e
+    return params

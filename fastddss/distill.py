@@ -13,6 +13,7 @@ from .runs import check_settings, load_checkpoint, train_loop
 from .schedules import _f64, linear_grid
 from .parameterization import as_prediction, bcast, denoise
 from .models import fingerprint, load_student, save_student
+from .teacher import check_run_args
 
 # %% auto #0
 __all__ = ['WEIGHTINGS', 'ddim_x_step', 'invert_ddim_step', 'pd_times', 'pd_target', 'loss_weight', 'pd_loss', 'distill_round',
@@ -97,6 +98,18 @@ def pd_loss(student,            # the N-step student, trained
     w = loss_weight(t, student.schedule, weighting).to(x.dtype)
     return (w * ((target - x_hat) ** 2).flatten(1).mean(1)).mean()
 
+# %% ../nbs/52_distill.ipynb #8d55704d
+def _round_settings(teacher, data: Tensor, N: int, steps: int, batch_size: int, lr: float, weighting: str, seed: int) -> dict:
+    "A round's settings, the ones a resumed round or a finished student must share: the teacher's fingerprint is one of them."
+    return dict(N=N, steps=steps, batch_size=batch_size, lr=lr, weighting=weighting, seed=seed, n_train=len(data),
+                teacher=fingerprint(teacher))
+
+def _check_round_args(data, weighting, **counts):
+    "Refuse what no round can work with, before any file is written."
+    check_run_args(**counts)
+    if weighting not in WEIGHTINGS: raise ValueError(f"unknown weighting {weighting!r}: expected one of {WEIGHTINGS}")
+    if len(data) == 0: raise ValueError("data holds no images: pass training images of shape (N, C, H, W) with N >= 1")
+
 # %% ../nbs/52_distill.ipynb #c7a0c727
 def distill_round(teacher,          # the 2N-step teacher, frozen
                   student,          # the N-step student, trained in place (a copy of the teacher at the start)
@@ -116,14 +129,13 @@ def distill_round(teacher,          # the 2N-step teacher, frozen
                   progress: bool = True,
                  ) -> dict:
     "Train (or resume) one round of progressive distillation; returns the checkpoint dict (config, step, losses, seconds, state)."
+    _check_round_args(data, weighting, N=N, steps=steps, batch_size=batch_size, lr=lr, ckpt_every=ckpt_every)
     device = torch.device(device)
-    if weighting not in WEIGHTINGS: raise ValueError(f"unknown weighting {weighting!r}: expected one of {WEIGHTINGS}")
     check_divisible(batch_size)                   # under torchrun each rank takes an equal share of the batch
     teacher, student = teacher.to(device).eval(), student.to(device).train()
     student.requires_grad_(True)
     opt = torch.optim.Adam(student.parameters(), lr=lr)
-    config = dict(N=N, steps=steps, batch_size=batch_size, lr=lr, weighting=weighting, seed=seed, n_train=len(data),
-                  teacher=fingerprint(teacher))
+    config = _round_settings(teacher, data, N, steps, batch_size, lr, weighting, seed)
     data, trained = data.to(device), data_parallel(student)
     view = CallThrough(trained)                   # the student as a model of the protocol, called through DDP under torchrun
 
@@ -140,12 +152,14 @@ def distill_round(teacher,          # the 2N-step teacher, frozen
     return ck
 
 # %% ../nbs/52_distill.ipynb #402be844
-def _finished_round(f, teacher, steps: int, kw: dict):
-    "The student in file `f`, if it was distilled from `teacher` with these settings (else an error naming the ones that differ)."
+def _finished_round(f, teacher, want: dict):
+    "The student in file `f`, if it was distilled from `teacher` with the settings `want` (else an error naming the ones that differ)."
     try: student = load_student(f, like=teacher)
-    except RuntimeError as e:                     # the weights do not fit the teacher's architecture
-        raise ValueError(f"{f} holds a student of another model ({str(e).splitlines()[0][:100]}): choose another out_dir") from None
-    want = dict(steps=steps, teacher=fingerprint(teacher), **{k: v for k, v in kw.items() if k in ("batch_size", "lr", "weighting", "seed")})
+    except ValueError as e:
+        if not isinstance(e.__cause__, RuntimeError): raise     # a damaged file: its own message
+        raise ValueError(f"{f} holds a student of another model ({' '.join(str(e.__cause__).split())[:100]}): "
+                         "choose another out_dir") from None
+    want = {k: v for k, v in want.items() if k != "N"}          # the file's name says N
     check_settings(f, {k: student.meta.get(k) for k in want}, want)
     return student
 
@@ -157,22 +171,30 @@ def distill(teacher,                # the many-step teacher: any model of the pr
             from_steps: int = 128,  # the teacher's number of DDIM steps
             to_steps: int = 1,      # the last student's; from_steps / to_steps must be a power of 2
             steps_per_round: int = 500,
+            batch_size: int = 64,   # the whole batch of every round (under torchrun each rank takes its shard)
+            lr: float = 2e-4,
+            weighting: str = "truncated_snr",
+            seed: int = 0,
+            ckpt_every: int = 100,  # updates between checkpoints
+            device: str | torch.device = "cpu",
             stop_after: int | None = None,  # stop after this many updates in this call, over all rounds (a simulated kill)
             time_limit: float | None = None, # stop (with a checkpoint) after this many seconds; resume later
             progress: bool = True,
-            **kw,                   # batch_size, lr, weighting, seed, ckpt_every, device: see `distill_round`
            ) -> list[dict]:
     "Progressive distillation from `from_steps` down to `to_steps`; returns one record per finished round."
-    r = math.log2(from_steps / to_steps) if from_steps > 0 and to_steps > 0 else -1
+    _check_round_args(data, weighting, from_steps=from_steps, to_steps=to_steps, steps_per_round=steps_per_round,
+                      batch_size=batch_size, lr=lr, ckpt_every=ckpt_every)   # all before any file is written
+    r = math.log2(from_steps / to_steps)
     if r < 1 or r != int(r):
         raise ValueError(f"from_steps/to_steps must be a power of 2 (one round per halving: 2, 4, 8, ...), got {from_steps}/{to_steps}")
     pd_times(teacher.schedule, torch.tensor([1]), from_steps // 2)   # a grid the schedule cannot halve: refused before any round starts
+    kw = dict(batch_size=batch_size, lr=lr, weighting=weighting, seed=seed)
     out_dir, records, t_start = Path(out_dir), [], time.time()
     N, done = from_steps // 2, 0
     while N >= to_steps:
         f, round_dir = out_dir / f"student_{N:04d}.safetensors", out_dir / f"round_{N:04d}"
         if f.exists():
-            student = _finished_round(f, teacher, steps_per_round, kw)
+            student = _finished_round(f, teacher, _round_settings(teacher, data, N, steps_per_round, **kw))
             records.append(dict(N=N, **student.meta))
         else:
             student = copy.deepcopy(as_prediction(teacher, "v") if teacher.prediction == "eps" else teacher)
@@ -181,7 +203,7 @@ def distill(teacher,                # the many-step teacher: any model of the pr
             start = load_checkpoint(ckpt)["step"] if stop_after is not None and ckpt.exists() else 0
             ck = distill_round(teacher, student, data, round_dir, N, steps=steps_per_round,
                                stop_after=None if stop_after is None else max(0, stop_after - done), time_limit=left,
-                               progress=progress, **kw)
+                               ckpt_every=ckpt_every, device=device, progress=progress, **kw)
             done += ck["step"] - start
             if ck["step"] < steps_per_round: break
             rec = dict(steps=ck["step"], seconds=round(ck["seconds"], 1), final_loss=sum(ck["losses"][-50:]) / len(ck["losses"][-50:]),

@@ -4,7 +4,7 @@
 
 # %% ../nbs/42_evaluation.ipynb #41101c9b
 from __future__ import annotations
-import json, time
+import json, math, time
 from pathlib import Path
 import torch
 from torch import Tensor
@@ -18,8 +18,8 @@ from .data import fit_images, load_data, load_mnist
 from .metrics import FeatureNet, features, fid, inception_score, kid_subsets, load_features
 
 # %% auto #0
-__all__ = ['FAMILIES', 'RESULTS_FORMAT', 'BASELINES', 'Reference', 'score', 'Result', 'save_results', 'load_results', 'generate',
-           'evaluate', 'baseline_table']
+__all__ = ['FAMILIES', 'RESULTS_FORMAT', 'BASELINES', 'Reference', 'score_features', 'score', 'Result', 'save_results',
+           'load_results', 'generate_batches', 'generate', 'evaluate', 'baseline_table']
 
 # %% ../nbs/42_evaluation.ipynb #c36c5f2c
 class Reference:
@@ -58,12 +58,15 @@ class Reference:
         return cls(images, f"{what} ({len(images):,} {'digits' if mnist else 'images'}{how})", net)
 
 # %% ../nbs/42_evaluation.ipynb #492b17af
-def score(samples: Tensor, ref: Reference, kid_subsets_n: int = 100) -> dict:
-    "FID, KID × 10³ and IS (None for a feature network without classes) of samples in $[-1, 1]$ against a reference."
-    f = features(ref.net, samples.clamp(-1, 1))
+def score_features(f: Tensor, ref: Reference, kid_subsets_n: int = 100) -> dict:
+    "FID, KID × 10³ and IS (None for a feature network without classes) of samples' features (on `ref.net`) against a reference."
     with torch.no_grad(): logits = ref.net.logits(f.to(ref.net.device))
     return dict(fid=fid(f, ref.feats), kid_x1e3=1e3 * kid_subsets(f, ref.feats, num_subsets=kid_subsets_n, max_subset_size=1000),
                 inception_score=None if logits is None else inception_score(logits.cpu()))
+
+def score(samples: Tensor, ref: Reference, kid_subsets_n: int = 100) -> dict:
+    "FID, KID × 10³ and IS of samples in $[-1, 1]$ against a reference."
+    return score_features(features(ref.net, samples.clamp(-1, 1)), ref, kid_subsets_n)
 
 # %% ../nbs/42_evaluation.ipynb #a4ded0ec
 FAMILIES = ("learning-free", "learned sampler", "new model", "retrieval")  # the model as is / DDSS / distilled or reflowed / ReDi
@@ -100,37 +103,60 @@ def load_results(path) -> tuple[list[Result], dict]:
     return [Result(**r) for r in doc["records"]], doc
 
 # %% ../nbs/42_evaluation.ipynb #f1f568a6
-def generate(model,                       # a model following the protocol
-             sampler: str,                # a key of SAMPLERS
-             ts,                          # the time grid, or None for a learned GGDM sampler's own (params=)
-             n: int,                      # samples 0, ..., n-1 in all (this rank draws its shard)
-             *,
-             index=None,                  # which of them to draw (default: all n), e.g. those a killed run did not write
-             shape=(1, 28, 28),           # one sample's shape
-             seed: int = 0,               # seeds the initial noise; seed + 1 the step noise
-             initial: str = "block",      # "block": z = randn(n, *shape) from one generator, drawn whole on every rank;
-                                          # "per-sample": row j from its own generator (for large n)
-             batch_size: int = 1000,
-             device: str | torch.device = "cpu",
-             progress: bool = True,
-             **hyper,                     # the sampler's hyper-parameters
-            ) -> tuple[Tensor, Tensor, int]:
-    "This rank's shard of samples 0..n-1 (all of them in one process): (indices, samples on the CPU, NFE per sample)."
+def _block_batches(n: int, shape, seed: int, idx: Tensor, batch_size: int):
+    "Rows `idx` (increasing) of `randn(n, *shape)` from one generator seeded `seed`, as (rows, z) batches; the block is drawn a piece at a time."
+    numel, g = math.prod(shape), torch.Generator().manual_seed(seed)
+    unit = 16 // math.gcd(numel, 16)           # torch draws normals 16 at a time: pieces of whole 16s give the one-shot numbers
+    step = max(unit, batch_size // unit * unit)
+    bounds = list(range(0, n, step)) + [n]
+    if len(bounds) > 2 and (n - bounds[-2]) * numel < 16: del bounds[-2]   # a last piece under 16 numbers joins the one before
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        z, rows = torch.randn(b - a, *shape, generator=g), idx[(idx >= a) & (idx < b)]
+        for r in rows.split(batch_size): yield r, z[r - a]
+
+def generate_batches(model,               # a model following the protocol
+                     sampler: str,        # a key of SAMPLERS
+                     ts,                  # the time grid, or None for a learned GGDM sampler's own (params=)
+                     n: int,              # samples 0, ..., n-1 in all (this rank draws its shard)
+                     *,
+                     index=None,          # which of them to draw (default: all n), e.g. those a killed run did not write
+                     shape=(1, 28, 28),   # one sample's shape
+                     seed: int = 0,       # seeds the initial noise; seed + 1 the step noise
+                     initial: str = "block", # "block": z = randn(n, *shape) from one generator (drawn a piece at a time);
+                                             # "per-sample": row j from its own generator
+                     batch_size: int = 1000,
+                     device: str | torch.device = "cpu",
+                     progress: bool = True,
+                     limit: float | None = None, # stop when a sample leaves [-limit, limit] or is not finite (the data lie in [-1, 1])
+                     **hyper,             # the sampler's hyper-parameters
+                    ):
+    "This rank's shard of samples 0..n-1, a batch at a time: (indices, samples on the CPU, NFE per sample); memory does not grow with n."
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}: expected one of {sorted(SAMPLERS)}")
     if initial not in ("block", "per-sample"): raise ValueError(f"initial must be 'block' or 'per-sample', got {initial!r}")
+    if batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     index = torch.arange(n) if index is None else torch.as_tensor(index, dtype=torch.long).reshape(-1)
     if len(index) and (index.min() < 0 or index.max() >= n): raise ValueError(f"index must lie in [0, n={n})")
     idx = index[shard(len(index))]
-    block = torch.randn(n, *shape, generator=torch.Generator().manual_seed(seed))[idx] if initial == "block" else None
+    if initial == "block": batches = _block_batches(n, shape, seed, idx.sort().values, batch_size)
+    else: batches = ((ib, sample_randn(seed, ib, shape)) for ib in idx.split(batch_size))
     steps = len(ts) - 1 if ts is not None else hyper["params"].K
-    counter, out = CountingModel(model.to(device)), []
+    counter = CountingModel(model.to(device))
     with torch.no_grad():
-        for b in tqdm(range(0, len(idx), batch_size), desc=f"{sampler} K={steps}", disable=not (progress and is_main()), leave=False):
-            ib = idx[b:b + batch_size]
-            z = block[b:b + batch_size] if block is not None else sample_randn(seed, ib, shape)
-            out.append(SAMPLERS[sampler](counter, z.to(device), ts, noise=SampleNoise(seed + 1, ib, steps, shape), **hyper).cpu())
-    if not out: return idx, torch.zeros(0, *shape), 0            # more ranks than samples: nothing for this one
-    return idx, torch.cat(out), counter.calls // len(out)
+        for ib, z in tqdm(batches, total=-(-len(idx) // batch_size), desc=f"{sampler} K={steps}", disable=not (progress and is_main()), leave=False):
+            calls = counter.calls
+            x = SAMPLERS[sampler](counter, z.to(device), ts, noise=SampleNoise(seed + 1, ib, steps, shape), **hyper).cpu()
+            if limit is not None and not (torch.isfinite(x).all() and x.abs().max() <= limit):
+                worst = x.abs().nan_to_num(float("inf")).max().item()
+                raise ValueError(f"the samples diverged: values up to {worst:.3g} where the data lie in [-1, 1] ({sampler}, K={steps}): "
+                                 "this sampler does not work on this grid at these steps for this model; use more steps or another grid")
+            yield ib, x, counter.calls - calls
+
+def generate(model, sampler: str, ts, n: int, **kw) -> tuple[Tensor, Tensor, int]:
+    "This rank's shard of samples 0..n-1 at once (`generate_batches`' arguments): (indices, samples on the CPU, NFE per sample)."
+    shape = kw.get("shape", (1, 28, 28))
+    out = list(generate_batches(model, sampler, ts, n, **kw))
+    if not out: return torch.zeros(0, dtype=torch.long), torch.zeros(0, *shape), 0   # more ranks than samples: nothing for this one
+    return torch.cat([o[0] for o in out]), torch.cat([o[1] for o in out]), out[0][2]
 
 # %% ../nbs/42_evaluation.ipynb #f20921a3
 def evaluate(model,                         # a model following the protocol
@@ -150,9 +176,11 @@ def evaluate(model,                         # a model following the protocol
              model_name: str = "shipped teacher", # which model was sampled (a file, a hub id)
              train_seconds: float | None = 0.0,   # what learning the sampler or model cost (None: unknown)
              provenance: dict | None = None,      # how the learned part was made (its run's settings)
+             keep_samples: bool = True,     # False: score each batch's features as it comes (memory flat in n) and return no samples
+             limit: float | None = None,    # refuse samples outside [-limit, limit] or not finite (diverged), see `generate_batches`
              **hyper,                       # the sampler's hyper-parameters (eta, variance, ...)
-            ) -> tuple[Result, Tensor]:
-    "Sample `n` images (sharded over ranks under torchrun), score them; returns the `Result` and the samples."
+            ) -> tuple[Result, Tensor | None]:
+    "Sample `n` images (sharded over ranks under torchrun), score them; returns the `Result` and the samples (None unless `keep_samples`)."
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}: expected one of {', '.join(SAMPLERS)}")
     if n < 2: raise ValueError(f"n={n} samples: FID and KID need at least 2 (use thousands for a number worth reporting)")
     if grid == "default": grid = SAMPLERS[sampler].grid      # the grid the sampler is made for (None: it brings its own times)
@@ -163,8 +191,13 @@ def evaluate(model,                         # a model following the protocol
         raise ValueError(f"the reference images are {'x'.join(map(str, ref.images.shape[1:]))} but the samples {'x'.join(map(str, shape))}: "
                          f"make the reference in the samples' shape, e.g. Reference.from_data(shape={shape})")
     t0 = time.time()
-    _, samples, nfe = generate(model, sampler, ts, n, shape=shape, seed=seed, batch_size=batch_size, device=device, progress=progress, **hyper)
-    samples = gather(samples)
+    kept, feats, nfe = [], [], 0
+    for _, x, nfe in generate_batches(model, sampler, ts, n, shape=shape, seed=seed, batch_size=batch_size, device=device,
+                                      progress=progress, limit=limit, **hyper):
+        if keep_samples: kept.append(x)
+        else: feats.append(features(ref.net, x.clamp(-1, 1)))
+    samples = gather(torch.cat(kept)) if keep_samples else None
+    f = features(ref.net, samples.clamp(-1, 1)) if keep_samples else gather(torch.cat(feats))
     grid_name = grid if isinstance(grid, str) else "learned" if grid is None else "custom"
     return Result(method=method or method_name(sampler, grid_name, hyper), family=family, model=model_name, sampler=sampler,
                   hyper={k: v if isinstance(v, (int, float, str, bool)) else repr(v) for k, v in hyper.items()},
@@ -172,7 +205,7 @@ def evaluate(model,                         # a model following the protocol
                   K=K, nfe=nfe, n=n, seed=seed, step_noise="per-sample", ranks=rank_world()[1],
                   feature_net=ref.net.name,
                   reference=ref.name, seconds=round(time.time() - t0, 1), device=str(device), train_seconds=train_seconds,
-                  provenance=provenance or {}, **score(samples, ref)), samples
+                  provenance=provenance or {}, **score_features(f, ref)), samples
 
 # %% ../nbs/42_evaluation.ipynb #9be01b65
 BASELINES = [("ddpm", "linear"), ("ddpm", "quadratic"), ("ddim", "linear"), ("ddim", "quadratic")]

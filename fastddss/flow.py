@@ -9,9 +9,10 @@ import torch
 from torch import Tensor
 from tqdm.auto import tqdm
 from .distributed import CallThrough, check_divisible, data_parallel, save_on_main, shard
-from .runs import load_checkpoint, save_atomic, train_loop
+from .runs import check_settings, load_checkpoint, save_atomic, train_loop
 from .schedules import _f64, flow_time, time_of_flow
 from .parameterization import bcast, denoise
+from .teacher import check_run_args
 
 # %% auto #0
 __all__ = ['FLOW_TIMES', 'velocity', 'flow_loss', 'make_pairs', 'train_flow']
@@ -54,15 +55,17 @@ def make_pairs(model,       # the flow to rectify (the teacher, or the previous 
                progress: bool = True,
               ) -> tuple[Tensor, Tensor]:
     "Draw `n` (noise, ODE sample) pairs, resumable; returns them on the CPU."
+    check_run_args(n=n, batch_size=batch_size)                # before any pair is drawn or any file written
     path, ts = Path(path), _f64(ts)
     config = dict(n=n, seed=seed, shape=list(shape), sampler=sampler.__name__, ts=ts.tolist())
     noise = torch.randn(n, *shape, generator=torch.Generator().manual_seed(seed))
     done = dict(config=config, x=torch.empty(0, *shape))
     if path.exists():
         done = load_checkpoint(path)                       # a truncated file: ValueError, "corrupt, truncated"
-        if not isinstance(done, dict) or not {"config", "x"} <= set(done):
+        if (not isinstance(done, dict) or not {"config", "x"} <= set(done) or not isinstance(done["x"], Tensor)
+                or not isinstance(done["config"], dict)):
             raise ValueError(f"{path} is not a pairs file of make_pairs; delete it to draw the pairs again")
-        if done["config"] != config: raise ValueError(f"{path} holds pairs made with other settings ({done['config']}); use a new path")
+        check_settings(path, done["config"], config)       # names each setting that differs
         if len(done["x"]) > n or tuple(done["x"].shape[1:]) != tuple(shape):
             raise ValueError(f"{path} holds samples of shape {tuple(done['x'].shape)}, not up to {n} of shape {tuple(shape)}: "
                              "it is corrupt; delete it to draw the pairs again")
@@ -90,8 +93,10 @@ def train_flow(model,             # the flow, trained in place (a copy of the te
                progress: bool = True,
               ) -> dict:
     "Reflow or distil `model` on the pairs (resumable); returns the checkpoint dict (config, step, losses, seconds, state)."
+    check_run_args(steps=steps, batch_size=batch_size, lr=lr, ckpt_every=ckpt_every)   # before any file is written
     if times not in FLOW_TIMES: raise ValueError(f"unknown times {times!r}: expected one of {FLOW_TIMES}")
     if noise.shape != x.shape: raise ValueError(f"noise {tuple(noise.shape)} and samples {tuple(x.shape)} must pair up one to one")
+    if len(x) == 0: raise ValueError("no pairs to train on: make them with make_pairs (n >= 1)")
     device = torch.device(device)
     check_divisible(batch_size)                   # under torchrun each rank takes an equal share of the batch
     model = model.to(device).train().requires_grad_(True)

@@ -4,22 +4,22 @@
 
 # %% ../nbs/31_ggdm.ipynb #95919241
 from __future__ import annotations
-import json, warnings
+import json, math, warnings
 from pathlib import Path
 from typing import NamedTuple
 import torch
 from torch import Tensor, nn
 from torch.utils.checkpoint import checkpoint
 from tqdm.auto import tqdm
-from .runs import load_weights, save_weights
+from .runs import load_weights, save_weights, weights_format
 from .schedules import _f64, check_grid
 from .parameterization import bcast, denoise
 from .models import fingerprint
-from .sampling import step_noise
+from .sampling import step_noise, to_model_dtype
 
 # %% auto #0
-__all__ = ['VARIANTS', 'GGDM_FORMAT', 'ddim_backbone', 'GGDMCoefficients', 'GGDM', 'ggdm', 'save_sampler', 'load_sampler',
-           'plot_coefficients']
+__all__ = ['VARIANTS', 'GROWTH', 'GGDM_FORMAT', 'ddim_backbone', 'GGDMCoefficients', 'softmax_times', 'GGDM', 'ggdm',
+           'save_sampler', 'load_sampler', 'plot_coefficients']
 
 # %% ../nbs/31_ggdm.ipynb #6f32809a
 def ddim_backbone(ts, schedule, theta) -> tuple[Tensor, Tensor, Tensor]:
@@ -38,6 +38,18 @@ class GGDMCoefficients(NamedTuple):
     mu: Tensor     # (K, K) weights of the states, lower triangular
     nu: Tensor     # (K, K) weights of the x-predictions, lower triangular
     c: Tensor      # (K,) noise standard deviations
+
+# %% ../nbs/31_ggdm.ipynb #ddc1a5db
+def softmax_times(logits: Tensor,          # (K,) step-length logits: any finite values, any float dtype
+                  t0,                      # the first time $t_0 > 0$ (a number or a 1-element tensor)
+                  min_step: float = 1e-14, # the floor $\delta$ on every step length, as a fraction of $t_0$
+                 ) -> Tensor:
+    "The float64 grid $t_0 > \\dots > t_K = 0$ with steps $t_0\\big((1 - K\\delta)\\operatorname{softmax}(\\ell) + \\delta\\big)$: strictly decreasing for any finite logits."
+    logits = logits.to(torch.float64)
+    t0 = _f64(t0).to(logits.device).reshape(1)
+    w = (1 - len(logits) * min_step) * logits.softmax(0) + min_step   # step lengths / $t_0$, each at least $\delta$
+    tail = w.flip(0).cumsum(0).flip(0)     # $\sum_{m \ge i} w_m$, tail[0] = 1 up to rounding
+    return torch.cat([t0, t0 * (tail[1:] / tail[0]), tail.new_zeros(1)])
 
 # %% ../nbs/31_ggdm.ipynb #c1358b80
 class GGDM(nn.Module):
@@ -70,18 +82,15 @@ class GGDM(nn.Module):
 
     def times(self) -> Tensor:
         "The time grid $t_0 > \\dots > t_K = 0$: learned with +TIME, else the initial grid."
-        if not hasattr(self, "logits"): return self.init_ts
-        w = (1 - self.K * self.min_step) * self.logits.softmax(0) + self.min_step   # step lengths / $t_0$, each at least $\delta$
-        tail = w.flip(0).cumsum(0).flip(0)     # $\sum_{m \ge i} w_m$, tail[0] = 1 up to rounding
-        t0 = self.init_ts[:1]
-        return torch.cat([t0, t0 * (tail[1:] / tail[0]), tail.new_zeros(1)])
+        if not hasattr(self, "logits"): return self.init_ts.to(torch.float64)
+        return softmax_times(self.logits, self.init_ts[:1], self.min_step)
 
     def coefficients(self, schedule) -> GGDMCoefficients:
-        "$(t, \\mu, \\nu, c)$ for the model's schedule: the DDIM backbone at the current times plus the residuals."
-        ts = self.times()
-        mu, nu, c = ddim_backbone(ts, schedule, self.theta)
+        "$(t, \\mu, \\nu, c)$ for the model's schedule: the DDIM backbone at the current times plus the residuals, in float64."
+        ts, f64 = self.times(), lambda p: p.to(torch.float64)   # float64 even if the parameters were cast
+        mu, nu, c = ddim_backbone(ts, schedule, f64(self.theta))
         mu, nu = torch.diag(mu), torch.diag(nu)
-        if hasattr(self, "mu"): mu, nu = mu + self.mu * self.mu_mask, nu + self.nu * self.nu_mask
+        if hasattr(self, "mu"): mu, nu = mu + f64(self.mu * self.mu_mask), nu + f64(self.nu * self.nu_mask)
         return GGDMCoefficients(ts, mu, nu, c)
 
     def n_params(self) -> int:
@@ -94,6 +103,16 @@ class GGDM(nn.Module):
 # %% ../nbs/31_ggdm.ipynb #42546898
 def _x_hat(model, z, t, i):
     return denoise(model, z, t, step=i)[0]
+
+GROWTH = 1e4   # a state this many times beyond the initial noise's largest value has left every model's range
+
+def _diverged(i, t, z, z0) -> FloatingPointError | None:
+    "The error to raise when the model failed on state `z` of step `i` > 0 because the coefficients blew it up (else None)."
+    big, start = z.detach().abs().max().item(), z0.detach().abs().max().item()
+    if i == 0 or (math.isfinite(big) and big <= GROWTH * start): return None
+    return FloatingPointError(f"GGDM step {i} (t={t:g}): the state the sampler's coefficients made reaches {big:.3g} (the initial noise "
+                              f"{start:.3g}) and the model's output on it is not finite: the coefficients diverged; use a sampler learned "
+                              "with a smaller learning rate")
 
 def ggdm(model,          # a model following the protocol of `fastddss.parameterization`
          z: Tensor,      # initial state at the sampler's top time, shape (batch, ...)
@@ -108,7 +127,7 @@ def ggdm(model,          # a model following the protocol of `fastddss.parameter
          progress: bool = False,   # show a progress bar
         ):
     "GGDM (Watson et al. 2022): each state is a learned combination of all earlier states and x-predictions plus noise."
-    co = params.coefficients(model.schedule)
+    z, co = to_model_dtype(model, z), params.coefficients(model.schedule)
     if ts is not None and (len(ts) != len(co.ts) or not torch.allclose(_f64(ts).to(co.ts.device), co.ts.detach(), rtol=0, atol=1e-9)):
         raise ValueError(f"this GGDM sampler runs on its own times {[round(t, 4) for t in co.ts.tolist()]}: pass ts=None")
     ts = check_grid(co.ts, model.schedule)
@@ -117,7 +136,10 @@ def ggdm(model,          # a model following the protocol of `fastddss.parameter
     mu, nu, c = co.mu.to(z.device), co.nu.to(z.device), co.c.to(z.device)
     states, preds = [z], []
     for i in tqdm(range(params.K), disable=not progress, leave=False):
-        x0 = checkpoint(_x_hat, model, z, ts[i], i, use_reentrant=False) if remat else _x_hat(model, z, ts[i], i)
+        try: x0 = checkpoint(_x_hat, model, z, ts[i], i, use_reentrant=False) if remat else _x_hat(model, z, ts[i], i)
+        except ValueError as e:
+            if (err := _diverged(i, ts[i].item(), z, states[0])) is not None: raise err from e
+            raise
         preds.append(x0)
         z = sum(bcast(mu[i, j], x0) * states[j] + bcast(nu[i, j], x0) * preds[j] for j in range(i + 1))
         if ts[i + 1] > 0: z = z + bcast(c[i], z) * step_noise(noise, i, z, generator)
@@ -127,17 +149,44 @@ def ggdm(model,          # a model following the protocol of `fastddss.parameter
 
 # %% ../nbs/31_ggdm.ipynb #0f89ac32
 GGDM_FORMAT = "fastddss.ggdm/1"
+_EXPECTED = "expected a GGDM sampler file written by `fastddss ddss` (its OUT/sampler.safetensors) or save_sampler"
 
 def save_sampler(params: GGDM, path):
     "Write a GGDM sampler's parameters, variant, initial grid and `info` to a safetensors file, atomically."
     return save_weights(params.state_dict(), path, GGDM_FORMAT, variant=params.variant, K=str(params.K), info=params.info)
 
+def _not_a_sampler(path, why: str) -> ValueError:
+    "The one-line refusal of a file that holds no usable GGDM sampler, saying why."
+    return ValueError(f"{path} is not a usable GGDM sampler ({' '.join(why.split())[:240]}): {_EXPECTED}")
+
+# %% ../nbs/31_ggdm.ipynb #7a4b9994
+def _read_sampler(path) -> GGDM:
+    "The sampler in the GGDM file `path`, every part checked: anything missing, foreign or broken raises `_not_a_sampler`."
+    try: fmt = weights_format(path)
+    except ValueError as e: raise _not_a_sampler(path, f"not a readable safetensors file: {type(e.__cause__).__name__}: {e.__cause__}") from e
+    if fmt != GGDM_FORMAT: raise _not_a_sampler(path, f"it holds {fmt or 'no fastddss format'}, not {GGDM_FORMAT}")
+    try: state, meta = load_weights(path, GGDM_FORMAT)
+    except Exception as e: raise _not_a_sampler(path, f"its tensors are unreadable: {type(e).__name__}: {e}") from e
+    missing = [f"metadata {k!r}" for k in ("variant", "info") if k not in meta] + [f"tensor {k!r}" for k in ("init_ts", "theta") if k not in state]
+    if missing: raise _not_a_sampler(path, f"no {', '.join(missing)}")
+    try: info = json.loads(meta["info"])
+    except ValueError as e: raise _not_a_sampler(path, f"its info is not JSON: {e}") from e
+    if not isinstance(info, dict): raise _not_a_sampler(path, f"its info is a {type(info).__name__}, not a JSON object")
+    try:
+        params = GGDM(state["init_ts"], meta["variant"], info)
+        params.load_state_dict(state)
+    except (ValueError, RuntimeError) as e: raise _not_a_sampler(path, str(e)) from e
+    if meta.get("K", str(params.K)) != str(params.K): raise _not_a_sampler(path, f"K={meta['K']} but its grid has {params.K} steps")
+    bad = [k for k, v in state.items() if not torch.isfinite(v).all()]
+    if bad: raise _not_a_sampler(path, f"non-finite values in {', '.join(bad)}")
+    return params
+
 def load_sampler(path, model: nn.Module | None = None) -> GGDM:
-    "Load a sampler written by `save_sampler`; warn if `model` is not the teacher it was learned for."
-    if not Path(path).exists(): raise FileNotFoundError(f"no GGDM sampler at {path}")
-    state, meta = load_weights(path, GGDM_FORMAT)
-    params = GGDM(state["init_ts"], meta["variant"], json.loads(meta["info"]))
-    params.load_state_dict(state)
+    "Load a sampler written by `save_sampler`, refusing any other file in one line; warn if `model` is not the teacher it was learned for."
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"no GGDM sampler at {path}: {_EXPECTED}")
+    if not path.is_file(): raise _not_a_sampler(path, "it is a folder")
+    params = _read_sampler(path)
     want = params.info.get("teacher")
     if model is not None and want is not None and fingerprint(model) != want:
         warnings.warn(f"{path} was learned for teacher {want}, not for this model ({fingerprint(model)}): its coefficients may not suit it")

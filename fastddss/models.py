@@ -10,14 +10,14 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 import fastddss
-from .runs import load_weights, save_weights, weights_format
+from .runs import load_weights, one_line, save_weights, weights_format
 from .schedules import CosineSchedule, DiscreteSchedule
 from .parameterization import DiffusionModel, as_prediction
 
 # %% auto #0
-__all__ = ['ASSETS', 'TEACHER_FILE', 'TEACHER', 'STUDENT', 'timestep_embedding', 'ResBlock', 'UNet', 'load_teacher',
-           'CountingModel', 'fingerprint', 'save_student', 'load_student', 'DiffusersUNet', 'from_diffusers',
-           'load_diffusers', 'diffusers_grid', 'load_model', 'sample_shape']
+__all__ = ['ASSETS', 'TEACHER_FILE', 'TEACHER', 'STUDENT', 'MODEL_SOURCES', 'timestep_embedding', 'ResBlock', 'UNet',
+           'load_teacher', 'CountingModel', 'fingerprint', 'save_student', 'load_student', 'DiffusersUNet',
+           'from_diffusers', 'load_diffusers', 'diffusers_grid', 'load_model', 'sample_shape']
 
 # %% ../nbs/20_models.ipynb #510907e5
 def timestep_embedding(t: Tensor, dim: int) -> Tensor:
@@ -89,17 +89,30 @@ ASSETS = Path(fastddss.__file__).parent / "assets"  # weights shipped inside the
 TEACHER_FILE = "teacher_mnist.safetensors"
 TEACHER, STUDENT = "fastddss.teacher/1", "fastddss.student/1"   # the `format` of model files
 
+def _model_file(path: Path, fmt: str, what: str) -> tuple[dict, dict]:
+    "(tensors, metadata) of a model file of format `fmt`: anything else is refused in one line that names the file and `what` was expected."
+    if path.is_dir(): raise ValueError(f"{path} is a folder: expected {what}")
+    try: return load_weights(path, fmt)
+    except ValueError as e: raise ValueError(f"{one_line(e, 300)}; expected {what}") from e
+
+def _damaged(path: Path, what: str, e: Exception) -> ValueError:
+    return ValueError(f"{path} is damaged: its tensors or metadata are not what they should be ({type(e).__name__}: {one_line(e)}); "
+                      f"expected {what}: write or copy it again")
+
 def load_teacher(path=None,                 # a teacher file written by `export_teacher` (default: the shipped teacher)
                  device: str | torch.device = "cpu",
                 ) -> DiffusionModel:
     "Load a teacher as a `DiffusionModel` (v-prediction, cosine schedule), in eval mode, gradients off."
-    path = Path(path) if path is not None else ASSETS / TEACHER_FILE
+    path, what = Path(path) if path is not None else ASSETS / TEACHER_FILE, "a fastddss teacher file (export_teacher writes one)"
     if not path.exists(): raise FileNotFoundError(f"no teacher weights at {path}; train one with train_teacher() and export_teacher()")
-    tensors, meta = load_weights(path, TEACHER)
-    config = json.loads(meta["config"])
-    net = UNet(**config["net"]); net.load_state_dict(tensors)
+    tensors, meta = _model_file(path, TEACHER, what)
+    try:                                       # anything wrong in what the file holds: one line naming it
+        config = json.loads(meta["config"])
+        net = UNet(**config["net"]); net.load_state_dict(tensors)
+        info = {"config": config, "step": int(meta["step"]), **json.loads(meta.get("info", "{}"))}
+    except Exception as e: raise _damaged(path, what, e) from e
     model = DiffusionModel(net, CosineSchedule(), prediction="v").to(device).eval().requires_grad_(False)
-    model.meta = {"config": config, "step": int(meta["step"]), **json.loads(meta.get("info", "{}"))}
+    model.meta = info
     return model
 
 # %% ../nbs/20_models.ipynb #1dad67c7
@@ -144,24 +157,32 @@ def load_student(path,                        # a file written by `save_student`
                  device: str | torch.device = "cpu",
                 ):
     "Load a distilled student as a model of the protocol (eval mode, gradients off); `.N` is its number of steps."
-    path = Path(path)
+    path, what = Path(path), "a fastddss student file (distill and save_student write one)"
     if not path.exists(): raise FileNotFoundError(f"no student at {path}; distill one with distill() or `fastddss distill`")
-    tensors, meta = load_weights(path, STUDENT)
-    base, cfg = json.loads(meta.get("base", "null")), json.loads(meta["net_config"])
+    tensors, meta = _model_file(path, STUDENT, what)
+    fit_to = None if like is None else "the model passed as like="   # what the weights must fit (None: the network the file names)
+    try:
+        base, cfg, N, info = json.loads(meta.get("base", "null")), json.loads(meta["net_config"]), int(meta["N"]), json.loads(meta["info"])
+        where = None if base is None or isinstance(base, str) else [base["path"], str(path.resolve().parent / base["relative"])]
+    except Exception as e: raise _damaged(path, what, e) from e
     if like is None and base is not None:           # a student of a loaded model (a diffusers folder, a file): its architecture
-        where = [base] if isinstance(base, str) else [base["path"], str(path.resolve().parent / base["relative"])]
-        found = base if isinstance(base, str) else next((w for w in where if Path(w).exists()), None)   # a str: a hub id
+        found = base if where is None else next((w for w in where if Path(w).exists()), None)   # a str: a hub id
         if found is None:
             raise FileNotFoundError(f"{path} is a student of the model at {where[0]}, which is no longer there (nor at {where[-1]}): "
                                     "put that model back, or pass a model of its architecture as like=")
-        like = load_model(found)
-    if like is None:
-        if cfg is None: raise ValueError(f"{path} holds a student of a custom network: pass a model of its architecture as like=")
-        model = DiffusionModel(UNet(**cfg), CosineSchedule(), prediction=meta["prediction"])
-    else: model = copy.deepcopy(as_prediction(like, meta["prediction"]))   # an ε-teacher's student answers in v
-    model.load_state_dict(tensors)
+        like, fit_to = load_model(found), f"its base model {found}"
+    if like is None and cfg is None: raise ValueError(f"{path} holds a student of a custom network: pass a model of its architecture as like=")
+    try:
+        model = (DiffusionModel(UNet(**cfg), CosineSchedule(), prediction=meta["prediction"]) if like is None
+                 else copy.deepcopy(as_prediction(like, meta["prediction"])))   # an ε-teacher's student answers in v
+    except Exception as e: raise _damaged(path, what, e) from e
+    try: model.load_state_dict(tensors)
+    except RuntimeError as e:
+        if fit_to is None: raise _damaged(path, what, e) from e
+        raise ValueError(f"{path} holds a student of another model: its weights do not fit {fit_to} ({one_line(e)}); "
+                         "pass the model it was distilled from as like=") from e
     model = model.to(device).eval().requires_grad_(False)
-    model.N, model.meta, model.source = int(meta["N"]), json.loads(meta["info"]), str(Path(path).resolve())
+    model.N, model.meta, model.source = N, info, str(path.resolve())
     return model
 
 # %% ../nbs/20_models.ipynb #07ba4abe
@@ -196,6 +217,15 @@ def from_diffusers(unet: nn.Module,  # a diffusers `UNet2DModel` (or any module 
                           _DIFFUSERS_PREDICTION[cfg.get("prediction_type", "epsilon")], clip_x=clip)
 
 # %% ../nbs/20_models.ipynb #ce8d7937
+def _not_loadable(repo_id: str, e: Exception) -> Exception:
+    "What a failed diffusers load means: a local folder that holds no model, or a hub id that could not be reached."
+    if Path(repo_id).is_dir():
+        return ValueError(f"{repo_id} holds no loadable diffusers UNet2DModel and DDPM scheduler ({type(e).__name__}: {one_line(e, 200)}): "
+                          "expected a folder written by save_pretrained (a UNet2DModel and its scheduler, or a DDPMPipeline)")
+    return OSError(f"could not load {repo_id!r}: it is not a local folder, not in the Hugging Face cache, and the hub "
+                   f"could not be reached. Run once with internet access (or download it and pass the folder). "
+                   f"Cause: {type(e).__name__}: {one_line(e, 200)}")
+
 def load_diffusers(repo_id: str = "google/ddpm-cifar10-32", # a hub repository or a local folder (a UNet, or a whole pipeline)
                   ) -> DiffusionModel:
     "Load a pretrained diffusers UNet and its scheduler as a `DiffusionModel`; fails clearly when offline."
@@ -204,23 +234,25 @@ def load_diffusers(repo_id: str = "google/ddpm-cifar10-32", # a hub repository o
         from diffusers import DDPMScheduler, UNet2DModel
     except ImportError as e:
         raise ImportError("loading diffusers models needs diffusers: pip install diffusers") from e
-    try:
-        pipeline = Path(repo_id, "unet").is_dir()   # a saved pipeline keeps its parts in sub-folders
-        unet = UNet2DModel.from_pretrained(repo_id, low_cpu_mem_usage=False,   # (without accelerate diffusers would say so on every load)
-                                           **({"subfolder": "unet"} if pipeline else {}))
-        where = {"subfolder": "scheduler"} if pipeline else {}
-        kind = DDPMScheduler.load_config(repo_id, **where).get("_class_name", "DDPMScheduler")   # the scheduler the folder names
-        cls = getattr(diffusers, kind, None)
-        if cls is None or not kind.endswith("Scheduler"):
-            raise ValueError(f"{repo_id}: unknown scheduler class {kind!r} in its scheduler config")
-        scheduler = cls.from_pretrained(repo_id, **where)
-    except (OSError, ValueError) as e:
-        if Path(repo_id).is_dir():
-            raise ValueError(f"{repo_id} holds no loadable diffusers UNet2DModel and DDPM scheduler ({type(e).__name__}: "
-                             f"{str(e)[:200]}): save them with save_pretrained") from e
-        raise OSError(f"could not load {repo_id!r}: it is not a local folder, not in the Hugging Face cache, and the hub "
-                      f"could not be reached. Run once with internet access (or download it and pass the folder). "
-                      f"Cause: {type(e).__name__}: {str(e)[:200]}") from e
+    unet_at = {"subfolder": "unet"} if Path(repo_id, "unet").is_dir() else {}   # a saved pipeline keeps its parts in sub-folders
+    sched_at = {"subfolder": "scheduler"} if unet_at else {}
+    try:                                          # the classes the configs name, before any weights are read
+        kind = UNet2DModel.load_config(repo_id, **unet_at).get("_class_name", "UNet2DModel")
+        skind = DDPMScheduler.load_config(repo_id, **sched_at).get("_class_name", "DDPMScheduler")
+    except (OSError, ValueError) as e: raise _not_loadable(repo_id, e) from e
+    if kind != "UNet2DModel":
+        raise ValueError(f"{repo_id} holds a diffusers {kind}, not a UNet2DModel: fastddss samples unconditional UNet2DModel models")
+    cls = getattr(diffusers, skind, None)
+    if cls is None or not skind.endswith("Scheduler"):
+        raise ValueError(f"{repo_id}: unknown scheduler class {skind!r} in its scheduler config")
+    try:                                          # (without accelerate diffusers would warn about low_cpu_mem_usage on every load)
+        unet, info = UNet2DModel.from_pretrained(repo_id, low_cpu_mem_usage=False, output_loading_info=True, **unet_at)
+        scheduler = cls.from_pretrained(repo_id, **sched_at)
+    except (OSError, ValueError, RuntimeError) as e: raise _not_loadable(repo_id, e) from e
+    if any(info.values()):                        # diffusers fills in missing weights at random, with only a warning
+        raise ValueError(f"{repo_id}'s weights do not fit its UNet2DModel config "
+                         f"({', '.join(f'{len(v)} {k}'.replace('_', ' ') for k, v in info.items() if v)}): "
+                         "expected the weights file save_pretrained wrote with that config")
     return from_diffusers(unet.eval(), scheduler)
 
 # %% ../nbs/20_models.ipynb #43401609
@@ -238,6 +270,7 @@ def diffusers_grid(scheduler,  # a diffusers scheduler after `set_timesteps(K)`
 _NOT_MODELS = {"fastddss.ggdm/1": "a learned GGDM sampler: pass it as --ggdm (load_sampler)",
                "fastddss.redi/1": "a ReDi knowledge base (KnowledgeBase.load)",
                "fastddss.classifier/1": "a feature network (load_classifier)"}
+MODEL_SOURCES = "a fastddss teacher or student file, a diffusers model folder (save_pretrained of a UNet2DModel and its scheduler) or a hub id"
 
 def load_model(source=None,                    # None (the shipped teacher), a weights file, a diffusers folder or a hub id
                device: str | torch.device = "cpu",
@@ -253,16 +286,17 @@ def _load_model(source, device, like):
     path = Path(source)
     if path.is_dir():
         if not any((path / f).exists() for f in ("config.json", "model_index.json", "unet/config.json")):
-            raise FileNotFoundError(f"{path} is a folder but not a diffusers model (no config.json or unet/config.json)")
+            raise FileNotFoundError(f"{path} is a folder but not a diffusers model (no config.json or unet/config.json): expected {MODEL_SOURCES}")
         return load_diffusers(str(path)).to(device).requires_grad_(False)
     if path.is_file():
-        fmt = weights_format(path)
+        try: fmt = weights_format(path)
+        except ValueError as e: raise ValueError(f"{one_line(e, 300)}; expected {MODEL_SOURCES}") from e
         if fmt == TEACHER: return load_teacher(path, device)
         if fmt == STUDENT: return load_student(path, like, device)
-        raise ValueError(f"{path} is {_NOT_MODELS.get(fmt, f'a file of format {fmt!r}')}, not a model: pass a teacher or student "
-                         "file, a diffusers folder or a hub id")
+        kind = _NOT_MODELS.get(fmt, f"a file of format {fmt!r}" if fmt else "a safetensors file without a fastddss format")
+        raise ValueError(f"{path} is {kind}, not a model: expected {MODEL_SOURCES}")
     if path.suffix or str(source).count("/") != 1 or path.parent.is_dir():   # "runs/x" with a local runs/: a missing path, not a hub id
-        raise FileNotFoundError(f"no model at {source}: expected a weights file, a diffusers folder, or a hub id like google/ddpm-cifar10-32")
+        raise FileNotFoundError(f"no model at {source}: expected {MODEL_SOURCES}, e.g. google/ddpm-cifar10-32")
     return load_diffusers(str(source)).to(device).requires_grad_(False)   # a hub id: fails clearly offline
 
 def sample_shape(model) -> tuple:

@@ -4,21 +4,22 @@
 
 # %% ../nbs/33_redi.ipynb #71362e19
 from __future__ import annotations
-import json
+import json, operator
 from pathlib import Path
 import torch
 from torch import Tensor
 from tqdm.auto import tqdm
-from .runs import load_weights, save_weights
+from .runs import load_weights, save_weights, weights_format
 from .schedules import _f64, check_grid
 from .parameterization import denoise
-from .sampling import ddim, ddim_step
+from .sampling import ddim, ddim_step, to_model_dtype
 
 # %% auto #0
-__all__ = ['KB_FORMAT', 'KnowledgeBase', 'build_kb', 'retrieve', 'redi']
+__all__ = ['KB_FORMAT', 'KB_EXPECTED', 'KnowledgeBase', 'build_kb', 'retrieve', 'redi']
 
 # %% ../nbs/33_redi.ipynb #ca0d8d00
 KB_FORMAT = "fastddss.redi/1"   # the `format` of knowledge-base files
+KB_EXPECTED = "expected a ReDi knowledge base written by `fastddss redi` (OUT/kb.safetensors) or KnowledgeBase.save"
 
 class KnowledgeBase:
     "Stored trajectories of a deterministic sampler: `states[step]` is an (M, ...) tensor of every trajectory's state at that step."
@@ -27,6 +28,7 @@ class KnowledgeBase:
                  ts: Tensor,                # the base sampler's time grid
                  info: dict | None = None,  # how it was built (sampler, seed, model fingerprint, ...)
                 ):
+        if not states: raise ValueError("a knowledge base needs the states of at least one step")
         sizes = {len(kept) for kept in states.values()}
         if len(sizes) != 1: raise ValueError(f"every step must hold the same number of trajectories, got sizes {sorted(sizes)}")
         self.states, self.ts, self.info = {int(i): kept for i, kept in states.items()}, _f64(ts), info or {}
@@ -39,25 +41,45 @@ class KnowledgeBase:
 
     @classmethod
     def load(cls, path):
-        "Read a base written by `save`."
-        if not Path(path).exists(): raise FileNotFoundError(f"no knowledge base at {path}; build one with build_kb()")
-        tensors, meta = load_weights(path, KB_FORMAT)
-        return cls({int(name[5:]): t for name, t in tensors.items() if name.startswith("step_")}, tensors["ts"], json.loads(meta.get("info", "{}")))
+        "Read a base written by `save` (`fastddss redi` writes one); any other file is refused in one line naming it."
+        return _load_kb(cls, path)
+
+# %% ../nbs/33_redi.ipynb #643aedc5
+def _load_kb(cls, path):
+    "`cls.load(path)`: the base in `path`, its format and contents checked."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"no knowledge base at {path}: {KB_EXPECTED}; build one with build_kb() or that command")
+    def refuse(why): return ValueError(f"{path} cannot be read as a knowledge base ({why}): {KB_EXPECTED}")
+    try: fmt = weights_format(path)
+    except ValueError: raise refuse("not a readable safetensors file: corrupt, truncated or of another kind") from None
+    if fmt != KB_FORMAT: raise refuse(f"its format is {fmt}, not {KB_FORMAT}" if fmt else f"it holds no fastddss format, not {KB_FORMAT}")
+    try: tensors, meta = load_weights(path, KB_FORMAT)
+    except Exception as e: raise refuse(f"its tensors cannot be read, {type(e).__name__}: it is corrupt or truncated") from None
+    steps = {name[5:]: t for name, t in tensors.items() if name.startswith("step_")}
+    ts = tensors.get("ts")
+    if ts is None or ts.ndim != 1 or len(ts) < 2 or not steps or not all(s.isdigit() and int(s) < len(ts) for s in steps):
+        raise refuse("it lacks the time grid `ts` or the states `step_i` of steps i in 0..K")
+    try: return cls({int(s): t for s, t in steps.items()}, ts, json.loads(meta.get("info", "{}")))
+    except ValueError as e: raise refuse(str(e)) from None
 
 # %% ../nbs/33_redi.ipynb #267f8bd2
 def build_kb(model,        # the model whose trajectories are stored
-             z: Tensor,    # M initial noises
+             z: Tensor,    # M initial noises, shape (M, *sample_shape), M >= 1
              ts,           # the base sampler's grid ($K$ steps)
-             steps,        # the steps to keep (candidate keys and values), each in 0..K
+             steps,        # the steps to keep (candidate keys and values), integers in 0..K
              *,
              batch_size: int = 500,
              progress: bool = True,
             ) -> KnowledgeBase:
     "Run DDIM from every noise in `z` and keep the states at `steps` (stopping after the last one)."
-    ts = check_grid(ts, model.schedule)
-    steps = sorted({int(i) for i in steps})
-    if not steps or steps[0] < 0 or steps[-1] > len(ts) - 1:
-        raise ValueError(f"steps must lie in 0..K={len(ts) - 1}, got {steps}")
+    ts, z = check_grid(ts, model.schedule), to_model_dtype(model, z)
+    K = len(ts) - 1
+    try: steps = sorted({operator.index(i) for i in steps})
+    except TypeError: raise ValueError(f"steps must be a list of integers in 0..K={K}, got {steps!r}") from None
+    if not steps or steps[0] < 0 or steps[-1] > K: raise ValueError(f"steps must be a non-empty list of integers in 0..K={K}, got {steps}")
+    if z.ndim < 2 or len(z) == 0: raise ValueError(f"z must hold M >= 1 initial noises, shape (M, *sample_shape), got shape {tuple(z.shape)}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     kept = {i: [] for i in steps}
     with torch.no_grad():
         for zb in tqdm(z.split(batch_size), desc="knowledge base", disable=not progress):
@@ -108,7 +130,10 @@ def redi(model, z: Tensor, ts, *,
          noise=None, generator=None, # unused: the base sampler is deterministic (accepted for the shared signature)
         ) -> Tensor:
     "ReDi over DDIM on the grid `ts`: key_step + (K - value_step) network evaluations."
-    ts = check_grid(ts, model.schedule)
+    if not isinstance(kb, KnowledgeBase): raise ValueError(f"kb must be a KnowledgeBase (KnowledgeBase.load(path) reads one), got {type(kb).__name__}")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (key_step, value_step, H)):
+        raise ValueError(f"key_step, value_step and H must be integers, got {key_step!r}, {value_step!r}, {H!r}")
+    ts, z = check_grid(ts, model.schedule), to_model_dtype(model, z)
     if len(ts) != len(kb.ts) or not torch.allclose(ts, kb.ts.to(ts), atol=1e-9):
         raise ValueError(f"the grid must be the knowledge base's ({len(kb.ts) - 1} steps): its trajectories lie on it")
     K = len(ts) - 1

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_runs.ipynb #9ebe29c3
 from __future__ import annotations
-import json, math, os, shutil, time
+import contextlib, json, math, os, re, shutil, socket, time
 from pathlib import Path
 import torch
 from torch import nn
@@ -12,22 +12,40 @@ from tqdm.auto import tqdm
 from .distributed import any_rank, derive_seed, is_main, mean_over_ranks, save_on_main
 
 # %% auto #0
-__all__ = ['atomic_write', 'save_atomic', 'save_json', 'load_checkpoint', 'save_weights', 'weights_format', 'load_weights',
-           'check_settings', 'lr_at', 'warmup_cosine', 'unwrap', 'train_loop']
+__all__ = ['one_line', 'atomic_write', 'save_atomic', 'save_json', 'load_checkpoint', 'run_lock', 'save_weights',
+           'weights_format', 'load_weights', 'check_settings', 'lr_at', 'warmup_cosine', 'unwrap', 'train_loop']
 
 # %% ../nbs/01_runs.ipynb #5a50a642
-def atomic_write(path, write):
-    "Call `write(tmp)` to make a temporary file (or folder) beside `path`, then rename it to `path`: a reader sees the old one or the new one, never half of one."
+def one_line(e: BaseException | str, n: int = 150) -> str:
+    "A message on one line (whitespace and terminal colour codes squeezed out), at most `n` characters: for errors that quote another library's."
+    return " ".join(re.sub(r"\x1b\[[0-9;]*m", "", str(e)).split())[:n]
+
+def _fsync(path: Path):
+    "Flush a file, or a folder's entries, to the disk (where the platform allows it)."
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try: os.fsync(fd)
+        finally: os.close(fd)
+    except OSError: pass             # e.g. folders on Windows: the rename is still atomic
+
+def atomic_write(path, write,
+                 replace_folder: bool = False, # a folder: swap the new one in for an existing one (else refuse)
+                ):
+    "Call `write(tmp)` to make a temporary file (or folder) beside `path`, flush it to disk, then rename it to `path`: a reader sees the old one or the new one, never half of one."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp, old = (path.with_name(f".{path.name}.{os.getpid()}.{x}") for x in ("tmp", "old"))
     try:
         write(tmp)
-        if tmp.is_dir() and path.exists():    # a folder is never replaced: a rename cannot swap it in one step
-            raise FileExistsError(f"{path} exists: remove it or write to another folder")
+        for f in ([tmp] if tmp.is_file() else sorted(tmp.rglob("*")) if tmp.is_dir() else []): _fsync(f)
+        if tmp.is_dir() and path.exists():    # a rename cannot swap a folder in one step: move the old one aside first
+            if not replace_folder: raise FileExistsError(f"{path} exists: remove it or write to another folder")
+            os.replace(path, old)
         os.replace(tmp, path)
+        _fsync(path.parent)
     finally:
-        if tmp.is_dir(): shutil.rmtree(tmp)
-        else: tmp.unlink(missing_ok=True)
+        for p in (tmp, old):
+            if p.is_dir(): shutil.rmtree(p)
+            else: p.unlink(missing_ok=True)
     return path
 
 def save_atomic(obj, path):
@@ -42,8 +60,41 @@ def load_checkpoint(path, map_location=None):
     "Read a checkpoint written by `save_atomic`, tensors and plain data only (no code runs from the file); a corrupt, truncated or foreign file gets an error that says what to do."
     try: return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:
-        raise ValueError(f"checkpoint {path} is unreadable ({type(e).__name__}: {str(e)[:100]}): it is corrupt, truncated or "
+        raise ValueError(f"checkpoint {path} is unreadable ({type(e).__name__}: {one_line(e, 100)}): it is corrupt, truncated or "
                          "not a fastddss checkpoint; delete it to start the run over, or restore it from a backup") from e
+
+# %% ../nbs/01_runs.ipynb #1160529f
+def _holder(lock: Path) -> dict | None:
+    "The pid and host written in a lock file (None when it is empty or unreadable: a process killed while writing it)."
+    try: return json.loads(lock.read_text())
+    except (OSError, ValueError): return None
+
+def _alive(pid: int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True       # another user's process
+    return True
+
+@contextlib.contextmanager
+def run_lock(path,                 # the output (a run folder or a file) this process is about to write
+             enabled: bool = True, # False on ranks other than 0 (they write nothing of their own)
+            ):
+    "Hold `.NAME.lock` beside `path` while the block runs; a second process is refused naming the holder, a dead holder's lock is taken over."
+    if not enabled: yield; return
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    lock, me = path.with_name(f".{path.name}.lock"), dict(pid=os.getpid(), host=socket.gethostname(), started=time.time())
+    for _ in range(2):
+        try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644); break
+        except FileExistsError:
+            h = _holder(lock)
+            if h is None or (h.get("host") == me["host"] and not _alive(int(h.get("pid", -1)))): lock.unlink(missing_ok=True); continue
+            raise FileExistsError(f"{path} is in use by process {h.get('pid')} on {h.get('host')} (lock {lock}): wait for it to finish, "
+                                  "or use another output; if that process is gone, delete the lock") from None
+    else: raise FileExistsError(f"{path}: could not take the lock {lock}; delete it if no other process uses {path}")
+    with os.fdopen(fd, "w") as f: json.dump(me, f)
+    try: yield
+    finally:
+        if (_holder(lock) or {}).get("pid") == me["pid"]: lock.unlink(missing_ok=True)
 
 # %% ../nbs/01_runs.ipynb #0d051638
 def save_weights(tensors: dict,   # name -> tensor
@@ -65,7 +116,7 @@ def weights_format(path) -> str | None:
     try:
         with safe_open(str(path), "pt") as f: return (f.metadata() or {}).get("format")
     except Exception as e:
-        raise ValueError(f"{path} is not a readable safetensors file ({type(e).__name__}: {str(e)[:100]}): it is corrupt, "
+        raise ValueError(f"{path} is not a readable safetensors file ({type(e).__name__}: {one_line(e, 100)}): it is corrupt, "
                          "truncated or of another kind; write or copy it again") from e
 
 def load_weights(path,

@@ -6,10 +6,10 @@
 from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
-from .sampling import ddim, ddpm
-from .ggdm import ggdm
+from .sampling import ddim, ddpm, to_model_dtype
+from .ggdm import GGDM, ggdm
 from .solvers import dpm_solver_pp, heun
-from .redi import redi
+from .redi import KnowledgeBase, redi
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'Hyper', 'SamplerSpec', 'get_sampler', 'sampler_options', 'method_name']
@@ -18,10 +18,11 @@ __all__ = ['SAMPLERS', 'Hyper', 'SamplerSpec', 'get_sampler', 'sampler_options',
 @dataclass(frozen=True)
 class Hyper:
     "One hyper-parameter of a sampler."
-    type: type                  # int, float, str, or object (not settable from the command line)
+    type: type                  # int, float, str, or the class of the objects it takes (not settable from the command line)
     default: object             # None: required
     help: str                   # one line, shown by `fastddss sample --help`
     choices: tuple | None = None # the allowed values, if a few
+    range: tuple | None = None  # (low, high): inclusive bounds of a number, None on a side for none
 
     @property
     def cli(self) -> bool: return self.type in (int, float, str)
@@ -37,12 +38,12 @@ class SamplerSpec:
     stochastic: bool = False    # draws step noise
     label: str = ""             # its name in tables and plots (default: the registry name)
 
-    def __call__(self, model, z, ts, **kw): return self.fn(model, z, ts, **kw)
+    def __call__(self, model, z, ts, **kw): return self.fn(model, to_model_dtype(model, z), ts, **kw)
 
 # %% ../nbs/39_samplers.ipynb #b1f6dece
 SAMPLERS = {   # name -> SamplerSpec; the order is the order of `--help`
     "ddim": SamplerSpec(ddim, "DDIM (Song et al. 2021), one evaluation per step", "linear",
-                        {"eta": Hyper(float, 0.0, "DDIM's noise scale in [0, 1]: 0 deterministic, 1 DDPM's ancestral step")},
+                        {"eta": Hyper(float, 0.0, "DDIM's noise scale in [0, 1]: 0 deterministic, 1 DDPM's ancestral step", range=(0, 1))},
                         stochastic=True, label="DDIM"),
     "ddpm": SamplerSpec(ddpm, "DDPM's ancestral sampler (Ho et al. 2020)", "linear",
                         {"variance": Hyper(str, "fixed_small", "DDPM's step variance", ("fixed_small", "fixed_large"))},
@@ -52,12 +53,12 @@ SAMPLERS = {   # name -> SamplerSpec; the order is the order of `--help`
     "heun": SamplerSpec(heun, "EDM's deterministic Heun sampler (Karras et al. 2022)", "karras", nfe=lambda K, **h: 2 * K - 1,
                         label="EDM Heun"),
     "ggdm": SamplerSpec(ggdm, "a learned GGDM sampler (notebooks 31, 51): runs on its own times", None,
-                        {"params": Hyper(object, None, "the GGDM coefficients")}, stochastic=True, label="GGDM"),
+                        {"params": Hyper(GGDM, None, "the GGDM coefficients")}, stochastic=True, label="GGDM"),
     "redi": SamplerSpec(redi, "ReDi (Zhang et al. 2023): DDIM with a jump through stored trajectories", "linear",
-                        {"kb": Hyper(object, None, "the knowledge base of DDIM trajectories on the same grid"),
-                         "key_step": Hyper(int, None, "ReDi's key step: DDIM steps run before the retrieval"),
-                         "value_step": Hyper(int, None, "ReDi's value step: the stored step it jumps to"),
-                         "H": Hyper(int, 1, "neighbours combined")},
+                        {"kb": Hyper(KnowledgeBase, None, "the knowledge base of DDIM trajectories on the same grid"),
+                         "key_step": Hyper(int, None, "ReDi's key step: DDIM steps run before the retrieval", range=(0, None)),
+                         "value_step": Hyper(int, None, "ReDi's value step: the stored step it jumps to", range=(1, None)),
+                         "H": Hyper(int, 1, "neighbours combined", range=(1, None))},
                         nfe=lambda K, key_step, value_step, **h: key_step + K - value_step, label="ReDi"),
 }
 
@@ -67,6 +68,20 @@ def get_sampler(name: str) -> SamplerSpec:
     if name not in SAMPLERS: raise ValueError(f"unknown sampler {name!r}: expected one of {', '.join(SAMPLERS)}")
     return SAMPLERS[name]
 
+def _convert(name: str, h: str, hy: Hyper, v):
+    "A command-line-able value `v` of hyper-parameter `h` in its type and range, or an error naming it."
+    integral = not isinstance(v, float) or v.is_integer()           # int(2.5) would silently be 2
+    try:
+        if isinstance(v, bool) or (hy.type is int and not integral): raise TypeError
+        v = hy.type(v)
+    except (TypeError, ValueError): raise ValueError(f"{h}={v!r} for sampler {name!r} is not {'an' if hy.type is int else 'a'} {hy.type.__name__}") from None
+    lo, hi = hy.range or (None, None)
+    if (lo is not None and not v >= lo) or (hi is not None and not v <= hi):   # `not >=`: NaN is out of range too
+        want = f"{lo} <= {h} <= {hi}" if lo is not None and hi is not None else f"{h} >= {lo}" if lo is not None else f"{h} <= {hi}"
+        raise ValueError(f"{h}={v!r} for sampler {name!r} is out of range: expected {want}")
+    return v
+
+# %% ../nbs/39_samplers.ipynb #f2131a4b
 def sampler_options(name: str,   # a key of SAMPLERS
                     **given,     # hyper-parameters given by the caller; None means not given
                    ) -> dict:
@@ -80,9 +95,9 @@ def sampler_options(name: str,   # a key of SAMPLERS
     for h, hy in spec.hyper.items():
         v = given.get(h, hy.default)
         if v is None: raise ValueError(f"sampler {name!r} needs {h} ({hy.help})")
-        if hy.cli:
-            try: v = hy.type(v)
-            except (TypeError, ValueError): raise ValueError(f"{h}={v!r} for sampler {name!r} is not a {hy.type.__name__}") from None
+        if hy.cli: v = _convert(name, h, hy, v)
+        elif not isinstance(v, hy.type):
+            raise ValueError(f"{h} for sampler {name!r} must be a {hy.type.__name__}, got {type(v).__name__}")
         if hy.choices is not None and v not in hy.choices:
             raise ValueError(f"{h}={v!r} for sampler {name!r}: expected one of {', '.join(map(str, hy.choices))}")
         out[h] = v

@@ -6,13 +6,14 @@
 from __future__ import annotations
 from typing import Callable
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 from tqdm.auto import tqdm
 from .schedules import check_grid
 from .parameterization import bcast, denoise
 
 # %% auto #0
-__all__ = ['StepFn', 'ddpm_posterior', 'ddim_noise_scale', 'ddim_step', 'step_noise', 'sample_loop', 'ddim', 'ddpm']
+__all__ = ['StepFn', 'ddpm_posterior', 'ddim_noise_scale', 'ddim_step', 'to_model_dtype', 'step_noise', 'sample_loop', 'ddim',
+           'ddpm']
 
 # %% ../nbs/30_ddim.ipynb #02fda6c4
 def ddpm_posterior(x, z_t, alpha_t, sigma_t, alpha_s, sigma_s) -> tuple[Tensor, Tensor]:
@@ -32,11 +33,25 @@ def ddim_step(x, eps, alpha_s, sigma_s, c, xi=None) -> Tensor:
     z = bcast(alpha_s, x) * x + bcast((sigma_s**2 - c**2).clamp(min=0).sqrt(), eps) * eps
     return z if xi is None else z + bcast(c, xi) * xi
 
+# %% ../nbs/30_ddim.ipynb #d2bcc35c
+def to_model_dtype(model,           # a model of the protocol: its floating-point parameters fix the dtype
+                   z: Tensor,       # a sampler's initial state
+                   name: str = "z", # what error messages call it
+                  ) -> Tensor:
+    "`z` in the dtype samplers compute and answer in: the model's parameters' (`z`'s own for a model without any)."
+    if not isinstance(z, Tensor) or not z.is_floating_point():
+        got = f"dtype {z.dtype}" if isinstance(z, Tensor) else f"a {type(z).__name__}"
+        raise ValueError(f"{name} must be a floating-point tensor (the initial noise, e.g. torch.randn(n, *shape)), got {got}")
+    params = model.parameters() if isinstance(model, nn.Module) else ()
+    return z.to(next((p.dtype for p in params if p.is_floating_point()), z.dtype))
+
 # %% ../nbs/30_ddim.ipynb #60c6a29e
 def step_noise(noise, i: int, like: Tensor, generator: torch.Generator | None = None) -> Tensor:
     "The standard-normal $\\xi$ of step `i`: `noise[i]` when given, else drawn from `generator` (on its own device)."
     if noise is not None:
         xi = noise[i]
+        if not isinstance(xi, Tensor) or not xi.is_floating_point():
+            raise ValueError(f"noise[{i}] must be a floating-point tensor of standard-normal draws (e.g. torch.randn), got {getattr(xi, 'dtype', type(xi).__name__)}")
         if xi.shape != like.shape: raise ValueError(f"noise[{i}] has shape {tuple(xi.shape)}, expected the state's shape {tuple(like.shape)}")
         return xi.to(like)
     dev = generator.device if generator is not None else like.device
@@ -56,8 +71,8 @@ def sample_loop(model,          # a model following the protocol of `fastddss.pa
                 trajectory: bool = False, # also return the states $z_{t_K}, \dots, z_{t_0}$, stacked
                 progress: bool = False,   # show a progress bar
                ):
-    "Walk the grid `ts` from `z`, applying `step` to the model's $(\\hat x, \\hat\\epsilon)$ at each time."
-    ts = check_grid(ts, model.schedule)
+    "Walk the grid `ts` from `z`, applying `step` to the model's $(\\hat x, \\hat\\epsilon)$ at each time, in the model's dtype."
+    ts, z = check_grid(ts, model.schedule), to_model_dtype(model, z)
     K = len(ts) - 1
     if noise is not None and len(noise) != K:
         raise ValueError(f"noise must hold one tensor per step: {K} steps, got {len(noise)}")

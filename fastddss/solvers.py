@@ -9,6 +9,7 @@ from torch import Tensor
 from tqdm.auto import tqdm
 from .schedules import check_grid
 from .parameterization import bcast, denoise
+from .sampling import to_model_dtype
 
 # %% auto #0
 __all__ = ['dpm_solver_pp', 'heun']
@@ -26,7 +27,7 @@ def dpm_solver_pp(model,        # a model following the protocol of `fastddss.pa
                  ):
     "DPM-Solver++(2M) (Lu et al. 2022b), multistep, data prediction: one network evaluation per step."
     if order not in (1, 2): raise ValueError(f"order must be 1 or 2, got {order}")
-    ts = check_grid(ts, model.schedule)
+    ts, z = check_grid(ts, model.schedule), to_model_dtype(model, z)
     alpha, sigma = model.schedule(ts)
     lam = model.schedule.logsnr(ts)              # λ = log(α²/σ²): -inf at α = 0, +inf at σ = 0
     states, x_prev, h_prev = [z], None, None
@@ -49,7 +50,7 @@ def heun(model, z: Tensor, ts, *,
          noise=None, generator=None, # unused: the solver is deterministic (accepted for the shared signature)
          callback=None, trajectory: bool = False, progress: bool = False):
     "EDM's deterministic Heun sampler (Karras et al. 2022, Alg. 1) in $\\bar\\sigma = \\sigma/\\alpha$: 2K - 1 network evaluations."
-    ts = check_grid(ts, model.schedule)
+    ts, z = check_grid(ts, model.schedule), to_model_dtype(model, z)
     alpha, sigma = model.schedule(ts)
     if alpha[0] == 0: raise ValueError("Heun works in σ/α, which is infinite at α = 0: start the grid below T (karras_grid does)")
     sb = sigma / alpha

