@@ -4,12 +4,12 @@
 
 # %% ../nbs/61_cli.ipynb #277c987a
 from __future__ import annotations
-import argparse, contextlib, copy, json, math, os, shlex, shutil, sys, textwrap, time, traceback
+import argparse, contextlib, copy, json, math, os, shlex, shutil, signal, sys, textwrap, time, traceback
 from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 from .distributed import barrier, gather, is_main, rank_world, save_on_main
-from .runs import atomic_write, check_settings, load_checkpoint, run_lock, save_atomic, save_json
+from .runs import atomic_write, check_settings, load_checkpoint, one_line, run_lock, save_atomic, save_json
 from .schedules import GRIDS, flow_grid, linear_grid
 from .models import CountingModel, diffusers_grid, fingerprint, load_model, load_student, sample_shape, save_student
 from .sampling import ddim
@@ -28,7 +28,7 @@ from .flow import make_pairs, train_flow
 from .demo import main as demo_main
 
 # %% auto #0
-__all__ = ['MAX_STEPS', 'SPACINGS', 'MAX_GRID', 'MAX_TENSOR_BYTES', 'DIVERGED', 'main', 'console']
+__all__ = ['MAX_GRID', 'MAX_TENSOR_BYTES', 'DIVERGED', 'MAX_STEPS', 'SPACINGS', 'main', 'console']
 
 # %% ../nbs/61_cli.ipynb #27c5e2c8
 def _say(*args):
@@ -52,8 +52,23 @@ def _fid(rec) -> str:
 def _model_name(source) -> str: return str(source) if source else "shipped teacher"
 
 def _read_json(path, default=None):
-    "A JSON file an earlier run wrote, or `default` when there is none."
-    return json.loads(Path(path).read_text()) if Path(path).exists() else default
+    "A JSON file an earlier run wrote, or `default` when there is none; a damaged one is named."
+    if not Path(path).exists(): return default
+    try: return json.loads(Path(path).read_text())
+    except (ValueError, UnicodeDecodeError) as e:
+        raise SystemExit(f"{path} is not valid JSON ({e}): it was damaged; delete it (or the run folder) to start over") from None
+
+def _claim(out: Path, a, **settings):
+    "Record in OUT/run.json which command made the run and on what (--data, --fit, --features, ...): a --resume that differs is refused, naming it."
+    path, want = out / "run.json", dict(command=a.command, data=getattr(a, "data", None) or "mnist", fit=_fit(a) if hasattr(a, "fit") else None,
+                                        features=getattr(a, "features", None), **settings)
+    barrier()                            # under torchrun: every rank has checked the folder (_refuse_run) before rank 0 writes in it
+    saved = _read_json(path)
+    if saved is not None:
+        if saved.get("command") != a.command:
+            raise SystemExit(f"{out} holds a `fastddss {saved.get('command')}` run, not a `fastddss {a.command}` one: choose another --out")
+        check_settings(path, saved, want)
+    save_on_main(save_json, want, path)
 
 def _refuse_overwrite(path, force: bool, option: str = "--out"):
     "Stop when `path` exists and --force was not given."
@@ -63,6 +78,22 @@ def _refuse_run(folder, resume: bool):
     "Stop when `folder` holds an earlier run and --resume was not given."
     if Path(folder).is_dir() and any(Path(folder).iterdir()) and not resume:
         raise SystemExit(f"{folder} holds an earlier run: pass --resume to continue it, or choose another --out")
+
+@contextlib.contextmanager
+def _run_folder(out: Path):
+    "A command stopped before it made anything leaves no trace: the run.json it wrote (and the folder, if it made it) are removed."
+    existed, had_record = out.exists(), (out / "run.json").exists()
+    try: yield
+    except BaseException:
+        if is_main() and not had_record and out.is_dir() and [p.name for p in out.iterdir()] == ["run.json"]:
+            (out / "run.json").unlink()
+            if not existed: out.rmdir()
+        raise
+
+def _refuse_mixing(folder: Path, force: bool):
+    "--force swaps a folder of samples whole: refuse it on a folder holding anything else (it is not ours to delete)."
+    if force and folder.is_dir() and (other := [p.name for p in folder.iterdir() if not (p.is_file() and p.suffix == ".png" and p.stem.isdigit())]):
+        raise SystemExit(f"--force would replace {folder}, which holds more than samples ({', '.join(sorted(other)[:3])}…): choose another --out")
 
 def _one_process(cmd: str):
     "Stop when started by torchrun: `cmd` does not share its work between ranks."
@@ -76,12 +107,16 @@ def _user_error():
 
 def _data_arguments(p, features: str = "of the scores"):
     "--data, --fit and --features: the user's images and feature network."
-    p.add_argument("--data", default=None, help="the images (training data, and the reference of every score): mnist (the embedded "
+    p.add_argument("--data", default=None, type=_nonempty, help="the images (training data, and the reference of every score): mnist (the embedded "
                    "digits, default), a folder of images, or torchvision:NAME[:ROOT] (a torchvision dataset already in ROOT)")
     p.add_argument("--fit", default=None, choices=FITS, help="how images meet the model's shape and the feature network's: resize, or "
                    "pad (centre pad with -1, centre crop back) (default: pad for the embedded digits, resize for other data)")
     p.add_argument("--features", default="mnist", help=f"the feature network {features}: mnist (the shipped classifiers), inception "
                    "(clean-fid's FID Inception, weights fetched once), or package.module:attr (a module of yours)")
+
+def _nonempty(text: str) -> str:
+    if not text.strip(): raise argparse.ArgumentTypeError("is empty: name the images (mnist, a folder, or torchvision:NAME[:ROOT])")
+    return text
 
 def _fit(a) -> str: return a.fit or ("pad" if a.data in (None, "mnist") else "resize")
 
@@ -105,6 +140,9 @@ def _load(source, device):
     try: return load_model(source, device)
     except (OSError, ImportError, ValueError) as e: raise SystemExit(str(e)) from None
 
+MAX_GRID, MAX_TENSOR_BYTES = 10_000, 2**31    # beyond these, one PNG grid or one .pt tensor is the wrong output: a folder
+DIVERGED = 4.0    # samples beyond ±4 (the data lie in [-1, 1]) or not finite: the sampler diverged, say so
+
 MAX_STEPS = 10_000   # sampler steps: DDPM's own T is 1,000; more is a typo, not a sampler
 
 def _count(low: int, high: int | None = None):
@@ -118,6 +156,12 @@ def _count(low: int, high: int | None = None):
     return parse
 
 _seed = _count(0, 2**63 - 1)   # what torch.Generator.manual_seed takes
+
+def _lr(text: str) -> float:
+    "An argparse type: a learning rate, finite and in (0, 1e6]."
+    v = _positive(text)
+    if v > 1e6: raise argparse.ArgumentTypeError(f"must be at most 1e6 (a learning rate), got {text}")
+    return v
 
 def _positive(text: str) -> float:
     "An argparse type: a finite number > 0 (learning rates, time limits)."
@@ -148,6 +192,10 @@ def _device(text: str) -> str:
 def _writable(path, option: str, kind: str = "file", suffixes: tuple = ()):
     "Stop before any work when `path` cannot be written: a wrong suffix, a folder where a file goes (or the reverse), an ancestor that is a file."
     p = Path(path)
+    if p.name in ("", ".", "..") or str(path).strip() != str(path):
+        raise SystemExit(f"{option} {str(path)!r}: give the output a name of its own")
+    if p.name.startswith("."): raise SystemExit(f"{option} {path}: a hidden name (starting with '.') is kept for temporary files and locks")
+    if len(p.name) > 200: raise SystemExit(f"{option}: the name is {len(p.name)} characters long; at most 200")
     if suffixes and p.suffix.lower() not in suffixes:
         raise SystemExit(f"{option} {path}: expected a file ending in {' or '.join(suffixes)}")
     if p.exists() and p.is_dir() != (kind == "folder"):
@@ -200,17 +248,24 @@ def main(argv=None):
         a.device = init_distributed(getattr(a, "device", None) or ("cuda" if torch.cuda.is_available() else "cpu"))[2]
     with _user_error(): a.fn(a)
 
+def _terminated(signum, frame): raise KeyboardInterrupt
+
 def console(argv=None):
     "The `fastddss` executable: `main`, with every error as one line `fastddss: error: ...` on stderr (exit 2), no traceback unless --debug."
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    if not debug:                                          # other libraries' chatter as one line each, or not at all
+        import logging, warnings
+        warnings.showwarning = lambda message, *_, **__: print(f"fastddss: warning: {one_line(message, 300)}", file=sys.stderr)
+        for name in ("huggingface_hub", "diffusers", "transformers"): logging.getLogger(name).setLevel(logging.ERROR)
+    signal.signal(signal.SIGTERM, _terminated)             # `kill`: unwind like Ctrl-C, so locks and staging folders go
     try: main([x for x in argv if x != "--debug"])
     except SystemExit as e:
         if e.code is None or isinstance(e.code, int): raise
         if debug and (e.__cause__ or e.__context__): traceback.print_exception(e.__cause__ or e.__context__)
         print(f"fastddss: error: {e.code}", file=sys.stderr); sys.exit(2)
     except KeyboardInterrupt:
-        print("fastddss: interrupted (outputs are whole: a run continues with --resume)", file=sys.stderr); sys.exit(130)
+        print("fastddss: interrupted: no output was left half-written (a learning run continues with --resume)", file=sys.stderr); sys.exit(130)
     except Exception as e:
         if debug: raise
         print(f"fastddss: error: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} (an unexpected error: rerun with "
@@ -221,7 +276,7 @@ def _train_teacher_args(p):
     p.add_argument("--out", default="runs/teacher", help="run folder (checkpoint.pt, teacher.safetensors)")
     p.add_argument("--steps", type=_count(1), default=30_000, help="total optimiser steps (the shipped teacher: 30,000)")
     p.add_argument("--batch-size", type=_count(1), default=128)
-    p.add_argument("--lr", type=_positive, default=1e-3)
+    p.add_argument("--lr", type=_lr, default=1e-3)
     p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--device", type=_device, default="cpu", help="cpu, cuda, ...")
     p.add_argument("--time-limit", type=_seconds, default=None, help="stop with a checkpoint after this many seconds")
@@ -238,7 +293,8 @@ def _train_teacher(a):
     _writable(out, "--out", "folder"); _writable(path, "--export", "file", (".safetensors",))
     _refuse_run(out, a.resume)
     if a.export: _refuse_overwrite(path, a.force, "--export")        # the run's own export is its output: --resume rewrites it
-    with _lock(out):
+    with _lock(out), _run_folder(out), (_lock(path) if a.export else contextlib.nullcontext()):
+        _claim(out, a, steps=a.steps, batch_size=a.batch_size, lr=a.lr, seed=a.seed)
         ck = train_teacher(load_mnist("train")[0], a.out, steps=a.steps, batch_size=a.batch_size, lr=a.lr, seed=a.seed,
                            device=a.device, time_limit=a.time_limit, progress=not a.quiet)
         save_on_main(export_teacher, ck, path, overwrite=True, train_seconds=round(ck["seconds"]), torch=torch.__version__,
@@ -270,7 +326,7 @@ def _ddss_args(p):
     p.add_argument("--iters", type=_count(1), default=80, help="Adam iterations")
     p.add_argument("--batch-size", type=_count(2), default=64, help="samples per iteration (KID needs at least 2)")
     p.add_argument("--real-batch", type=_count(2), default=128, help="real digits per iteration (KID needs at least 2)")
-    p.add_argument("--lr", type=_positive, default=5e-3)
+    p.add_argument("--lr", type=_lr, default=5e-3)
     p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--no-remat", action="store_true", help="plain backpropagation (memory grows with K)")
     _learning_args(p, "runs/ddss", "then score this many samples on the eval network (0: skip)")
@@ -282,7 +338,7 @@ def _ddss_args(p):
 def _ddss(a):
     "Learn (or continue learning) a GGDM sampler, write it, and score it."
     out = Path(a.out); _writable(out, "--out", "folder"); _refuse_run(out, a.resume)
-    with _lock(out): _ddss_run(a, out)
+    with _lock(out), _run_folder(out): _ddss_run(a, out)
 
 def _save_ddss(a, model, params, ck: dict, out: Path):
     "Write the sampler with its provenance, and the loss history, atomically on rank 0."
@@ -298,6 +354,7 @@ def _ddss_run(a, out: Path):
     with _user_error(): params = GGDM(GRIDS[a.grid](model.schedule, a.steps), a.variant)
     real, loss_net = _data(a, model), _features(a, "loss")
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
+    _claim(out, a)
     try:
         ck = train_ddss(model, params, real, out, iters=a.iters, batch_size=a.batch_size, real_batch=a.real_batch,
                         lr=a.lr, seed=a.seed, remat=not a.no_remat, time_limit=a.time_limit, device=a.device, progress=not a.quiet,
@@ -314,7 +371,7 @@ def _ddss_run(a, out: Path):
         with _user_error(): rec, _ = evaluate(model, "ggdm", a.steps, ref, grid=None, n=a.eval_n, device=a.device,
                           progress=not a.quiet, params=params.eval(), method=f"DDSS {a.variant.upper()} (lr {a.lr:g})",
                           family="learned sampler", model_name=_model_name(a.model), train_seconds=round(ck["seconds"]),
-                          provenance=dict(variant=a.variant, ddss=params.info, sampler_file=str(out / "sampler.safetensors")), keep_samples=False)
+                          provenance=dict(variant=a.variant, ddss=params.info, sampler_file=str(out / "sampler.safetensors")), keep_samples=False, limit=DIVERGED)
         _write_results(out / "eval.json", [rec], a, f"a GGDM sampler learned with DDSS, scored on {a.eval_n} samples", losses=ck["losses"])
         _say(f"{_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)} ({a.eval_n} samples)")
 
@@ -324,7 +381,7 @@ def _distill_args(p):
     p.add_argument("--to-steps", type=_count(1, MAX_STEPS), default=1, help="the last student's steps (from/to: a power of 2)")
     p.add_argument("--steps-per-round", type=_count(1), default=500, help="optimiser updates per round")
     p.add_argument("--batch-size", type=_count(1), default=64)
-    p.add_argument("--lr", type=_positive, default=2e-4)
+    p.add_argument("--lr", type=_lr, default=2e-4)
     p.add_argument("--weighting", default="truncated_snr", choices=WEIGHTINGS)
     p.add_argument("--seed", type=_seed, default=0)
     _learning_args(p, "runs/distill", "then score this many samples per student on the eval network (0: skip)")
@@ -337,13 +394,19 @@ def _distill_args(p):
 def _distill(a):
     "Distil (or continue distilling) round by round, then score the chosen students."
     out, eval_steps = Path(a.out), _ints(a.eval_steps, "--eval-steps")
+    students = [a.from_steps // 2**k for k in range(1, 64) if a.from_steps // 2**k >= a.to_steps]
+    if a.eval_n > 0 and (other := sorted(set(eval_steps) - set(students))):
+        raise SystemExit(f"--eval-steps {a.eval_steps}: no student has {other} steps; the students of --from-steps {a.from_steps} "
+                         f"--to-steps {a.to_steps} have {', '.join(map(str, students))}")
     _writable(out, "--out", "folder"); _refuse_run(out, a.resume)
-    with _lock(out): _distill_run(a, out, eval_steps)
+    with _lock(out), _run_folder(out): _distill_run(a, out, eval_steps)
 
 def _distill_run(a, out: Path, eval_steps: list[int]):
     "The rounds, then the chosen students' scores."
     teacher = _load(a.model, a.device)
     ref = _reference(a, teacher) if a.eval_n > 0 else None      # bad --data / --features: one line before any work
+    _claim(out, a, model=fingerprint(teacher), from_steps=a.from_steps, to_steps=a.to_steps, steps_per_round=a.steps_per_round,
+           batch_size=a.batch_size, lr=a.lr, weighting=a.weighting, seed=a.seed)
     with _user_error():
         recs = distill(teacher, _data(a, teacher), out, from_steps=a.from_steps, to_steps=a.to_steps, steps_per_round=a.steps_per_round,
                        batch_size=a.batch_size, lr=a.lr, weighting=a.weighting, seed=a.seed, device=a.device, time_limit=a.time_limit,
@@ -357,7 +420,7 @@ def _distill_run(a, out: Path, eval_steps: list[int]):
         student = load_student(out / f"student_{N:04d}.safetensors", like=teacher, device=a.device)
         with _user_error(): rec, _ = evaluate(student, "ddim", N, ref, n=a.eval_n, device=a.device, progress=not a.quiet, method="progressive distillation",
                           family="new model", model_name=str(out / f"student_{N:04d}.safetensors"), provenance=student.meta,
-                          train_seconds=round(sum(r["seconds"] for r in recs if r["N"] >= N), 1), keep_samples=False)   # every round down to N
+                          train_seconds=round(sum(r["seconds"] for r in recs if r["N"] >= N), 1), keep_samples=False, limit=DIVERGED)   # every round down to N
         rows.append(rec)
         _say(f"student N={N:4d}: {_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)} ({a.eval_n} samples)")
     _write_results(out / "eval.json", rows, a, f"progressive distillation students, scored on {a.eval_n} samples each", rounds=recs)
@@ -414,9 +477,10 @@ def _choose_sampler(a, model, steps: int = 10) -> tuple:
     except ValueError as e: raise SystemExit(str(e)) from None
     N = getattr(model, "N", 0)                                       # a distilled student's own steps (0: any)
     K = (N or steps) if a.steps is None else a.steps
-    if N and K != N and not getattr(a, "off_grid", False):
-        raise SystemExit(f"this student was distilled to sample in {N} step(s); --steps {K} is off its grid (its samples would not be "
-                         f"what it learned): pass --steps {N}, or --off-grid to sample it anyway")
+    if N and not getattr(a, "off_grid", False) and (K != N or name != "ddim" or (a.grid or "linear") != "linear"):
+        raise SystemExit(f"this student was distilled to sample with DDIM in {N} step(s) on the linear grid; --sampler {name} --steps {K} "
+                         f"--grid {a.grid or SAMPLERS[name].grid} is off it (its samples would not be what it learned): leave those options "
+                         "out, or pass --off-grid to sample it anyway")
     return name, a.grid or SAMPLERS[name].grid, K, hyper
 
 SPACINGS = ("leading", "trailing", "linspace")   # diffusers' timestep_spacing
@@ -452,9 +516,6 @@ def _write_grid(x, path, nrow: int):
     "A grid of samples in [-1, 1] as one PNG, atomically."
     grid = _png(image_grid(x, nrow))
     atomic_write(path, lambda tmp: grid.save(tmp, format="PNG"))
-
-MAX_GRID, MAX_TENSOR_BYTES = 10_000, 2**31    # beyond these, one PNG grid or one .pt tensor is the wrong output: a folder
-DIVERGED = 4.0    # samples beyond ±4 (the data lie in [-1, 1]) or not finite: the sampler diverged, say so
 
 def _sample_folder(batches, out: Path, force: bool):
     "Stream batches to a staging folder (each rank its own samples), then swap it in for `out` whole: no old PNG survives beside new ones."
@@ -498,7 +559,7 @@ def _sample(a):
     out = Path(a.out)
     if out.suffix.lower() not in ("", ".png", ".pt"):
         raise SystemExit(f"--out {out}: sample writes a .png grid, a .pt tensor, or a folder of PNGs (a name without a suffix), not {out.suffix}")
-    _writable(out, "--out", "folder" if not out.suffix else "file"); _refuse_overwrite(out, a.force)
+    _writable(out, "--out", "folder" if not out.suffix else "file"); _refuse_overwrite(out, a.force); _refuse_mixing(out, a.force)
     if out.suffix.lower() == ".png" and a.n > MAX_GRID: raise SystemExit(f"-n {a.n:,} is too many for one PNG grid (at most {MAX_GRID:,}): write a folder")
     with _lock(out):
         model = _load(a.model, a.device)
@@ -589,7 +650,7 @@ def _cifar10(a):
     _writable(out, "--out", "folder"); _refuse_overwrite(record, a.force)
     if any(folder.glob("*.png")) and not a.resume:
         raise SystemExit(f"{folder} holds samples of an earlier run: pass --resume to finish it (the samples there are kept), or choose another --out")
-    with _lock(out): _cifar10_run(a, out, folder, record)
+    with _lock(out), _run_folder(out): _cifar10_run(a, out, folder, record)
 
 def _cifar10_run(a, out: Path, folder: Path, record: Path):
     "Draw, then score with clean-fid."
@@ -597,6 +658,8 @@ def _cifar10_run(a, out: Path, folder: Path, record: Path):
     model = _load(a.model, a.device)
     name, grid, K, hyper = _choose_sampler(a, model)
     ts, shape = _grid(grid, model, K), sample_shape(model)
+    _claim(out, a, model=fingerprint(model), sampler=name, grid=grid or "learned", steps=K, seed=a.seed, n=a.n,
+           hyper={k: v if isinstance(v, (int, float, str)) else repr(v) for k, v in hyper.items()})
     counter = CountingModel(model)                                   # NFE per sample, counted on one sample
     with torch.no_grad(), _user_error(): SAMPLERS[name](counter, torch.zeros(1, *shape, device=a.device), ts, **hyper)
     t0 = time.time(); drawn = _draw_pngs(a, model, name, ts, hyper, shape, folder)
@@ -623,7 +686,7 @@ def _reflow_args(p):
     p.add_argument("--reflow-steps", type=_count(1), default=600, help="reflow updates, flow times τ ~ U(0, 1)")
     p.add_argument("--distill-steps", type=_count(1), default=400, help="1-step distillation updates, τ = 1")
     p.add_argument("--batch-size", type=_count(1), default=64, help="pairs per update")
-    p.add_argument("--lr", type=_positive, default=2e-4, help="Adam's learning rate, both stages")
+    p.add_argument("--lr", type=_lr, default=2e-4, help="Adam's learning rate, both stages")
     p.add_argument("--eval-n", type=_eval_n, default=5000, help="samples per score, noise seed 0 (0: no scores)")
     p.add_argument("--figure", default=None, help="also draw 16 samples of each flow to this PNG")
     p.add_argument("--device", type=_device, default="cpu")
@@ -659,7 +722,7 @@ def _reflow(a):
     _one_process("reflow")
     out = Path(a.out); _writable(out, "--out", "folder"); _refuse_run(out, a.resume)
     if a.figure: _writable(a.figure, "--figure", "file", (".png",)); _refuse_overwrite(a.figure, a.force, "--figure")
-    with _lock(out): _reflow_run(a, out)
+    with _lock(out), _run_folder(out): _reflow_run(a, out)
 
 def _reflow_run(a, out: Path):
     "The stages, each kept when done, then the scores and the figure."
@@ -667,6 +730,7 @@ def _reflow_run(a, out: Path):
     ref = _reference(a, teacher) if a.eval_n > 0 else None      # bad --data / --features: one line before any work
     settings = dict(teacher=fingerprint(teacher), pairs=a.pairs, pair_steps=a.pair_steps, reflow_steps=a.reflow_steps,
                     distill_steps=a.distill_steps, batch_size=a.batch_size, lr=a.lr)
+    _claim(out, a)
     with _user_error(): check_settings(out / "settings.json", _read_json(out / "settings.json", settings), settings)
     save_json(settings, out / "settings.json")
     shape, stopped = sample_shape(teacher), "stopped by --time-limit during {}: run again with --resume to continue"
@@ -704,7 +768,7 @@ def _reflow_scores(a, flows, ref):
                 with _user_error(): rec = evaluate(model, "ddim", K, ref, grid="flow", n=a.eval_n, device=a.device, progress=not a.quiet,
                                             method=f"rectified flow: {name}", family="new model" if learned else "learning-free",
                                             model_name=name, train_seconds=round(cost, 1) if learned else 0.0,
-                                            keep_samples=False)[0]
+                                            keep_samples=False, limit=DIVERGED)[0]
             rows.append(rec)
             save_results(out / "eval.json", rows, what=what, how=a.how, stages=_read_json(out / "stages.json", []))
             _say(f"{name:28s} K={K}: FID {rec['fid']:.2f} KID×1e3 {rec['kid_x1e3']:.0f} IS {_is(rec)}" + (" (kept)" if kept else ""))
@@ -788,7 +852,8 @@ def _redi_scores(a, model, kb: KnowledgeBase, jumps, new_kb: bool, ref):
         if not kept:
             with _user_error(): rec = evaluate(model, name, K, ref, grid="linear", n=a.eval_n, device=a.device, progress=not a.quiet, method=label,
                                         family="retrieval" if name == "redi" else "learning-free", model_name=_model_name(a.model),
-                                        train_seconds=None if name == "redi" else 0.0, keep_samples=False, **hyper)[0]
+                                        train_seconds=None if name == "redi" else 0.0, keep_samples=False,
+                                        limit=DIVERGED, **hyper)[0]
         rows.append(rec)
         save_results(path, sorted(rows, key=lambda r: (r["nfe"], r["method"])), what=what, how=a.how)
         _say(f"{label:24s} NFE {rec['nfe']:3d}: FID {rec['fid']:.2f} KID×1e3 {rec['kid_x1e3']:.0f} IS {_is(rec)}" + (" (kept)" if kept else ""))
@@ -803,12 +868,13 @@ def _redi(a):
     _one_process("redi")
     out = Path(a.out); _writable(out, "--out", "folder"); _refuse_run(out, a.resume)
     jumps = _jumps(a)
-    with _lock(out): _redi_run(a, out, jumps)
+    with _lock(out), _run_folder(out): _redi_run(a, out, jumps)
 
 def _redi_run(a, out: Path, jumps):
     "Build or reuse the base, then score."
     model = _load(a.model, a.device)
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
+    _claim(out, a)
     kb, new = _knowledge_base(a, model)
     _say(f"{kb!r} {'built' if new else 'kept'}: {out / 'kb.safetensors'}")
     if a.eval_n > 0: _redi_scores(a, model, kb, jumps, new, ref)
@@ -830,19 +896,23 @@ def _compare(a):
     _writable(a.out, "--out", "file", (".md",)); _refuse_overwrite(a.out, a.force)
     if a.plot: _writable(a.plot, "--plot", "file", (".png",)); _refuse_overwrite(a.plot, a.force, "--plot")
     if not Path(a.results).is_dir(): raise SystemExit(f"--results {a.results} is not a folder: pass the folder of result files")
+    with _lock(a.out): _compare_run(a)
+
+def _compare_run(a):
+    "Read, tabulate, plot; the plot first, so that a failure leaves neither file."
     with _user_error(): rows = collect(a.results)
     if not rows: raise SystemExit(f"no scored samplers in {a.results}: it holds no results files (written by fastddss eval, ddss, distill, reflow, redi)")
     full = ["| NFE | method | family | FID | KID×10³ | IS | extra training (CPU) |", "|---|---|---|---|---|---|---|"]
     full += [f"| {r['nfe']} | {r['method']} | {r['family']} | {r['fid']:.2f} | {r['kid_x1e3']:.0f} | {_is(r)} | {_cost(r)} |"
              for r in rows]
     text = "Best FID per method and NFE bucket:\n\n" + pivot(rows) + "\n\nEvery row, by NFE:\n\n" + "\n".join(full) + "\n"
-    atomic_write(a.out, lambda tmp: tmp.write_text(text))
     if a.plot:
         from matplotlib.figure import Figure
         ax = Figure(figsize=(8, 5)).subplots()
         plot_fid_vs_nfe(rows, ax=ax, methods=[m for m in MAIN_METHODS if any(r["method"] == m for r in rows)] or None)
         ax.set_title("FID (MNIST features) vs NFE"); ax.figure.tight_layout()
         atomic_write(a.plot, lambda tmp: ax.figure.savefig(tmp, format="png", dpi=110))
+    atomic_write(a.out, lambda tmp: tmp.write_text(text))
     _say(pivot(rows)); _say(f"written {a.out}" + (f", {a.plot}" if a.plot else ""))
 
 # %% ../nbs/61_cli.ipynb #2c5e7464

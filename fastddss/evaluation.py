@@ -86,6 +86,10 @@ class Result(dict):
         missing, unknown = sorted(set(self.FIELDS) - set(fields)), sorted(set(fields) - set(self.FIELDS))
         if missing or unknown: raise ValueError(f"a Result has exactly the fields {list(self.FIELDS)}; missing {missing}, unknown {unknown}")
         if fields["family"] not in FAMILIES: raise ValueError(f"family must be one of {FAMILIES}, got {fields['family']!r}")
+        num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+        bad = [k for k in ("fid", "kid_x1e3") if not num(fields[k])] + [k for k in ("K", "nfe", "n") if not (num(fields[k]) and fields[k] == int(fields[k]))]
+        bad += [k for k in ("inception_score", "train_seconds") if fields[k] is not None and not num(fields[k])]
+        if bad: raise ValueError(f"a Result's {', '.join(bad)} must be finite numbers (counts whole), got {', '.join(repr(fields[k]) for k in bad)}")
         super().__init__(fields)
 
 # %% ../nbs/42_evaluation.ipynb #c4a561a2
@@ -100,7 +104,8 @@ def load_results(path) -> tuple[list[Result], dict]:
     doc = json.loads(Path(path).read_text())
     if not isinstance(doc, dict) or doc.get("format") != RESULTS_FORMAT or not isinstance(doc.get("records"), list):
         raise ValueError(f"{path} is not a fastddss results file (format {RESULTS_FORMAT}, a list of records); write it with save_results")
-    return [Result(**r) for r in doc["records"]], doc
+    try: return [Result(**r) for r in doc["records"]], doc
+    except (TypeError, ValueError) as e: raise ValueError(f"{path} holds a record that is not a Result ({e}): write it with save_results") from None
 
 # %% ../nbs/42_evaluation.ipynb #f1f568a6
 def _block_batches(n: int, shape, seed: int, idx: Tensor, batch_size: int):

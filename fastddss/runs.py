@@ -28,6 +28,10 @@ def _fsync(path: Path):
         finally: os.close(fd)
     except OSError: pass             # e.g. folders on Windows: the rename is still atomic
 
+def _umask() -> int:
+    mask = os.umask(0); os.umask(mask)
+    return mask
+
 def atomic_write(path, write,
                  replace_folder: bool = False, # a folder: swap the new one in for an existing one (else refuse)
                 ):
@@ -35,11 +39,15 @@ def atomic_write(path, write,
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp, old = (path.with_name(f".{path.name}.{os.getpid()}.{x}") for x in ("tmp", "old"))
     try:
-        write(tmp)
+        try: write(tmp)
+        except (OSError, ValueError, TypeError): raise
+        except Exception as e:          # torch's and safetensors' own errors for a full disk or an unwritable place
+            raise OSError(f"could not write {path} ({type(e).__name__}: {one_line(e)}): is the disk full or the folder read-only?") from e
+        if tmp.is_file(): os.chmod(tmp, 0o666 & ~_umask())    # the mode of a plain new file, whatever the writer chose
         for f in ([tmp] if tmp.is_file() else sorted(tmp.rglob("*")) if tmp.is_dir() else []): _fsync(f)
         if tmp.is_dir() and path.exists():    # a rename cannot swap a folder in one step: move the old one aside first
             if not replace_folder: raise FileExistsError(f"{path} exists: remove it or write to another folder")
-            os.replace(path, old)
+            path.rename(old)
         os.replace(tmp, path)
         _fsync(path.parent)
     finally:
@@ -66,8 +74,9 @@ def load_checkpoint(path, map_location=None):
 # %% ../nbs/01_runs.ipynb #1160529f
 def _holder(lock: Path) -> dict | None:
     "The pid and host written in a lock file (None when it is empty or unreadable: a process killed while writing it)."
-    try: return json.loads(lock.read_text())
+    try: h = json.loads(lock.read_text())
     except (OSError, ValueError): return None
+    return h if isinstance(h, dict) and isinstance(h.get("pid"), int) else None
 
 def _alive(pid: int) -> bool:
     try: os.kill(pid, 0)
@@ -81,13 +90,15 @@ def run_lock(path,                 # the output (a run folder or a file) this pr
             ):
     "Hold `.NAME.lock` beside `path` while the block runs; a second process is refused naming the holder, a dead holder's lock is taken over."
     if not enabled: yield; return
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path).resolve()              # one lock per place, whatever the path (a symlink, .., a relative path) that names it
+    made = [p for p in (path.parent, *path.parent.parents) if not p.exists()]   # folders made for the lock: removed after, if empty
+    path.parent.mkdir(parents=True, exist_ok=True)
     lock, me = path.with_name(f".{path.name}.lock"), dict(pid=os.getpid(), host=socket.gethostname(), started=time.time())
     for _ in range(2):
         try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644); break
         except FileExistsError:
             h = _holder(lock)
-            if h is None or (h.get("host") == me["host"] and not _alive(int(h.get("pid", -1)))): lock.unlink(missing_ok=True); continue
+            if h is None or (h.get("host") == me["host"] and not _alive(h["pid"])): lock.unlink(missing_ok=True); continue
             raise FileExistsError(f"{path} is in use by process {h.get('pid')} on {h.get('host')} (lock {lock}): wait for it to finish, "
                                   "or use another output; if that process is gone, delete the lock") from None
     else: raise FileExistsError(f"{path}: could not take the lock {lock}; delete it if no other process uses {path}")
@@ -95,6 +106,9 @@ def run_lock(path,                 # the output (a run folder or a file) this pr
     try: yield
     finally:
         if (_holder(lock) or {}).get("pid") == me["pid"]: lock.unlink(missing_ok=True)
+        for p in made:                       # deepest first: a command refused before writing leaves no empty folders
+            try: p.rmdir()
+            except OSError: break
 
 # %% ../nbs/01_runs.ipynb #0d051638
 def save_weights(tensors: dict,   # name -> tensor

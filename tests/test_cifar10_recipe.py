@@ -63,7 +63,12 @@ print("RESULT", json.dumps(dict(res, attempts=attempts)))
         p = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600)
     out = [l for l in p.stdout.splitlines() if l.startswith("RESULT ")]
     assert out, f"the offline script reported nothing: {p.stderr[-2000:]}"
-    return json.loads(out[-1][len("RESULT "):])
+    res = json.loads(out[-1][len("RESULT "):])
+    if res["exc"] == "SystemExit" and res["msg"] == "2":         # the fastddss executable: its one line is on stderr
+        line = p.stderr.strip().splitlines()[-1]
+        assert line.startswith("fastddss: error: "), p.stderr[-2000:]
+        res["msg"] = line
+    return res
 
 def check_offline(res: dict, exc: str, *contains: str):
     "Assert that no network access was attempted and that exactly `exc` was raised, its message holding each of `contains`."

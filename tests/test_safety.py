@@ -78,7 +78,17 @@ ROWS = [  # (argv, what the one line must say)
     (["sample", "--ggdm", "empty.safetensors", "--out", "x.png"], "empty.safetensors"),
     (["sample", "--ggdm", "cut.safetensors", "--out", "x.png"], "cut.safetensors"),
     (["sample", "--ggdm", "keep.safetensors", "--out", "x.png"], "keep.safetensors"),
-    (["sample", "--model", str(STUDENT4), "--steps", "1", "--out", "x.png"], "distilled to sample in 4 step(s); --steps 1 is off its grid"),
+    (["sample", "--model", str(STUDENT4), "--steps", "1", "--out", "x.png"], "distilled to sample with DDIM in 4 step(s) on the linear grid; --sampler ddim --steps 1"),
+    (["sample", "--model", str(STUDENT4), "--grid", "karras", "--out", "x.png"], "--grid karras is off it"),
+    (["sample", "--model", str(STUDENT4), "--sampler", "ddpm", "--out", "x.png"], "--sampler ddpm --steps 4"),
+    (["sample", "--out", ".."], "give the output a name of its own"),
+    (["sample", "--out", ".png"], "a hidden name"),
+    (["sample", "--out", "b" * 243 + ".png"], "the name is 247 characters long"),
+    (["eval", "--data", "", "--out", "e.json"], "argument --data: is empty"),
+    (["ddss", "--lr", "1e308", "--out", "d"], "argument --lr: must be at most 1e6"),
+    (["sample", "-n", "2", "--out", "ddss_run", "--force"], "--force would replace ddss_run, which holds more than samples (sampler.safetensors"),
+    (["distill", "--eval-n", "4", "--eval-steps", "3", "--out", "d"], "--eval-steps 3: no student has [3] steps"),
+    (["sample", "-n", "2", "--out", "new/sub/x.png", "--sampler", "foo"], "unknown sampler 'foo'"),
     (["train-teacher", "--steps", "2", "--out", "t", "--export", "keep.safetensors"], "keep.safetensors exists: choose another --export, or pass --force"),
     (["train-teacher", "--out", "t", "--export", "t.pt"], "--export t.pt: expected a file ending in .safetensors"),
     (["ddss", "--out", "ddss_run"], "ddss_run holds an earlier run: pass --resume"),
@@ -197,3 +207,50 @@ def test_a_ddss_run_that_blows_up_keeps_its_last_good_sampler(place, capsys, mon
     line = refused(["ddss", "--steps", "2", "--iters", "5", "--batch-size", "4", "--real-batch", "8", "--out", "blown", "--quiet"], capsys)
     assert "the loss is nan" in line and "the last good sampler (iteration 2) is in blown/sampler.safetensors" in line, line
     assert load_sampler("blown/sampler.safetensors").info["iters"] == 2
+
+def test_a_distillation_resumed_under_another_teacher_is_refused(place, capsys):
+    "The teacher's fingerprint is part of a round's settings: --resume with another --model is refused, naming both."
+    from fastddss.models import fingerprint, load_model
+    args = ["distill", "--from-steps", "2", "--to-steps", "1", "--steps-per-round", "1", "--batch-size", "2", "--out", "pd", "--quiet"]
+    console(args)
+    before = snapshot(place)
+    line = refused(args + ["--resume", "--model", str(STUDENT4)], capsys)
+    assert fingerprint(load_model(None)) in line and fingerprint(load_model(str(STUDENT4))) in line, line
+    assert snapshot(place) == before
+
+
+def test_a_resume_under_another_command_or_data_is_refused(place, capsys):
+    "OUT/run.json records which command made a run and on what: redi --resume on a reflow folder, or ddss --resume on other data, is refused."
+    Path("digits").mkdir()
+    from fastddss.data import load_mnist
+    from PIL import Image
+    for j, x in enumerate(load_mnist("held_out")[0][:8]): Image.fromarray(((x[0] + 1) * 127.5).round().byte().numpy()).save(f"digits/{j}.png")
+    console(["ddss", "--steps", "2", "--iters", "1", "--batch-size", "4", "--real-batch", "8", "--out", "dd", "--quiet"])
+    before = snapshot(place)
+    line = refused(["ddss", "--steps", "2", "--iters", "2", "--batch-size", "4", "--real-batch", "8", "--out", "dd", "--quiet", "--resume",
+                    "--data", "digits"], capsys)
+    assert "data: 'mnist' there, 'digits' here" in line and "fit: 'pad' there, 'resize' here" in line, line
+    assert "holds a `fastddss ddss` run, not a `fastddss redi` one" in refused(["redi", "--out", "dd", "--resume", "--eval-n", "0"], capsys)
+    assert snapshot(place) == before
+
+def test_compare_writes_nothing_when_the_plot_fails(place, capsys, monkeypatch):
+    import fastddss.cli
+    from fastddss.evaluation import Result, save_results
+    rec = dict(method="DDIM linear", family="learning-free", model="m", sampler="ddim", hyper={}, grid="linear", times=[1.0, 0.0], K=1, nfe=1,
+               n=10, seed=0, step_noise="per-sample", ranks=1, feature_net="f", reference="r", fid=3.0, kid_x1e3=1.0, inception_score=None,
+               seconds=1.0, device="cpu", train_seconds=0.0, provenance={})
+    save_results("results/r.json", [Result(**rec)], what="w", how="h")
+    def broken(*a, **k): raise ValueError("Data cannot be log-scaled")
+    monkeypatch.setattr(fastddss.cli, "plot_fid_vs_nfe", broken)
+    before = snapshot(place)
+    assert "cannot be log-scaled" in refused(["compare", "--results", "results", "--out", "c.md", "--plot", "c.png"], capsys)
+    assert snapshot(place) == before
+
+def test_a_lock_follows_the_place_not_the_name(place, capsys):
+    "A symlink to a run folder shares the folder's lock; a lock file that is not ours (a list, a pid that is not a number) is stale."
+    Path("real").mkdir(); Path("link").symlink_to(Path("real").resolve())
+    Path(".real.lock").write_text(json.dumps(dict(pid=os.getpid(), host=socket.gethostname())))
+    assert "in use by process" in refused(["ddss", "--out", "link", "--iters", "1"], capsys)
+    Path(".x.png.lock").write_text("[1, 2]")
+    console(["sample", "-n", "2", "--steps", "1", "--out", "x.png"])
+    assert Path("x.png").exists() and not Path(".x.png.lock").exists()
