@@ -170,7 +170,9 @@ def load_student(path,                        # a file written by `save_student`
         if found is None:
             raise FileNotFoundError(f"{path} is a student of the model at {where[0]}, which is no longer there (nor at {where[-1]}): "
                                     "put that model back, or pass a model of its architecture as like=")
-        like, fit_to = load_model(found), f"its base model {found}"
+        try: like, fit_to = load_model(found), f"its base model {found}"
+        except RecursionError: raise ValueError(f"{path}: its base model {found} leads back to itself (a cycle of students): "
+                                                "pass a model of its architecture as like=") from None
     if like is None and cfg is None: raise ValueError(f"{path} holds a student of a custom network: pass a model of its architecture as like=")
     try:
         model = (DiffusionModel(UNet(**cfg), CosineSchedule(), prediction=meta["prediction"]) if like is None

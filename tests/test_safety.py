@@ -254,3 +254,12 @@ def test_a_lock_follows_the_place_not_the_name(place, capsys):
     Path(".x.png.lock").write_text("[1, 2]")
     console(["sample", "-n", "2", "--steps", "1", "--out", "x.png"])
     assert Path("x.png").exists() and not Path(".x.png.lock").exists()
+
+def test_a_student_that_is_its_own_base(place, capsys):
+    "A student file whose base model is itself (a cycle) is one line, not a RecursionError."
+    from safetensors import safe_open
+    from safetensors.torch import load_file, save_file
+    with safe_open(str(ASSETS / "pd_student_2.safetensors"), "pt") as f: meta = dict(f.metadata())
+    meta["base"] = json.dumps({"path": str(place / "self.safetensors"), "relative": "self.safetensors"})
+    save_file(load_file(str(ASSETS / "pd_student_2.safetensors")), "self.safetensors", metadata=meta)
+    assert "leads back to itself" in refused(["sample", "--model", "self.safetensors", "--out", "x.png"], capsys)
