@@ -51,6 +51,7 @@ def _fid(rec) -> str:
 
 def _model_name(source) -> str: return str(source) if source else "shipped teacher"
 
+# %% ../nbs/61_cli.ipynb #b4ee9adf
 def _read_json(path, default=None):
     "A JSON file an earlier run wrote, or `default` when there is none; a damaged one is named."
     if not Path(path).exists(): return default
@@ -105,6 +106,7 @@ def _user_error():
     try: yield
     except (OSError, ValueError, FloatingPointError, ImportError) as e: raise SystemExit(str(e)) from None
 
+# %% ../nbs/61_cli.ipynb #ac33de9f
 def _data_arguments(p, features: str = "of the scores"):
     "--data, --fit and --features: the user's images and feature network."
     p.add_argument("--data", default=None, type=_nonempty, help="the images (training data, and the reference of every score): mnist (the embedded "
@@ -140,6 +142,7 @@ def _load(source, device):
     try: return load_model(source, device)
     except (OSError, ImportError, ValueError) as e: raise SystemExit(str(e)) from None
 
+# %% ../nbs/61_cli.ipynb #912cfd04
 MAX_GRID, MAX_TENSOR_BYTES = 10_000, 2**31    # beyond these, one PNG grid or one .pt tensor is the wrong output: a folder
 DIVERGED = 4.0    # samples beyond ±4 (the data lie in [-1, 1]) or not finite: the sampler diverged, say so
 
@@ -189,6 +192,7 @@ def _device(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text}: this machine has {torch.cuda.device_count()} CUDA device(s), numbered from 0")
     return text
 
+# %% ../nbs/61_cli.ipynb #35776e41
 def _writable(path, option: str, kind: str = "file", suffixes: tuple = ()):
     "Stop before any work when `path` cannot be written: a wrong suffix, a folder where a file goes (or the reverse), an ancestor that is a file."
     p = Path(path)
