@@ -123,24 +123,20 @@ def _nonempty(text: str) -> str:
 def _fit(a) -> str: return a.fit or ("pad" if a.data in (None, "mnist") else "resize")
 
 def _data(a, model, split: str = "train"):
-    "--data fitted to the model's sample shape; what cannot be read or fitted stops with one line."
-    try: return load_data(a.data, sample_shape(model), _fit(a), split)
-    except (OSError, ValueError, ImportError) as e: raise SystemExit(str(e)) from None
+    "--data fitted to the model's sample shape (what cannot be read or fitted stops with `main`'s one line)."
+    return load_data(a.data, sample_shape(model), _fit(a), split)
 
 def _features(a, role: str):
     "--features as a feature network (`role`: the shipped classifier for the loss or for the scores)."
-    try: return load_features(a.features, role, "resize" if a.features == "inception" else _fit(a))   # 299×299: resized
-    except (OSError, ValueError, ImportError) as e: raise SystemExit(str(e)) from None
+    return load_features(a.features, role, "resize" if a.features == "inception" else _fit(a))   # 299×299: resized
 
 def _reference(a, model, role: str = "eval"):
     "The reference of the scores: --data in the model's shape, on --features."
-    try: return Reference.from_data(a.data, sample_shape(model), _fit(a), features=_features(a, role))
-    except (OSError, ValueError, ImportError) as e: raise SystemExit(str(e)) from None
+    return Reference.from_data(a.data, sample_shape(model), _fit(a), features=_features(a, role))
 
 def _load(source, device):
-    "`models.load_model`: the shipped teacher (None), a weights file, a diffusers folder or a hub id; a bad source stops with one line."
-    try: return load_model(source, device)
-    except (OSError, ImportError, ValueError) as e: raise SystemExit(str(e)) from None
+    "`models.load_model`: the shipped teacher (None), a weights file, a diffusers folder or a hub id (a bad source: `main`'s one line)."
+    return load_model(source, device)
 
 # %% ../nbs/61_cli.ipynb #912cfd04
 MAX_GRID, MAX_TENSOR_BYTES = 10_000, 2**31    # beyond these, one PNG grid or one .pt tensor is the wrong output: a folder
