@@ -23,6 +23,7 @@ from .evaluation import load_results, save_results, Reference, evaluate, generat
 from .report import MAIN_METHODS, collect, pivot, plot_fid_vs_nfe
 from .teacher import export_teacher, train_teacher
 from .ddss import sampler_from_checkpoint, train_ddss
+from .solvers import ggdm_at_dpm_solver_pp
 from .distill import WEIGHTINGS, distill
 from .flow import make_pairs, train_flow
 from .demo import main as demo_main
@@ -321,12 +322,20 @@ def _eval_n(text: str) -> int:
 
 def _ddss_args(p):
     p.add_argument("--variant", default="ggdm+pred+time", choices=VARIANTS)
-    p.add_argument("--steps", type=_count(1, MAX_STEPS), default=5, help="K, the sampler's steps (= network evaluations)")
+    p.add_argument("--steps", type=_count(1, MAX_STEPS), default=None, help="K, the sampler's steps (= network evaluations); default 5, "
+                   "or a distilled student's own steps")
     p.add_argument("--grid", default="linear", choices=list(GRIDS), help="the DDIM grid it starts from")
+    p.add_argument("--off-grid", action="store_true", help="learn for a distilled student from other steps or another grid than its own")
+    p.add_argument("--start", default="ddim", choices=["ddim", "dpm++"], help="the sampler DDSS starts from: DDIM, or DPM-Solver++(2M) on the same "
+                   "grid (a ggdm+pred variant; notebook 32)")
     p.add_argument("--iters", type=_count(1), default=80, help="Adam iterations")
     p.add_argument("--batch-size", type=_count(2), default=64, help="samples per iteration (KID needs at least 2)")
     p.add_argument("--real-batch", type=_count(2), default=128, help="real digits per iteration (KID needs at least 2)")
-    p.add_argument("--lr", type=_lr, default=5e-3)
+    p.add_argument("--lr", type=_lr, default=2e-2, help="Adam's learning rate: about the RMS move of the samples per iteration (with step scales)")
+    p.add_argument("--warmup", type=_count(0), default=None, help="iterations of linear warm-up before the cosine decay (default: a tenth of --iters)")
+    p.add_argument("--val-every", type=_count(0), default=10, help="score on fixed validation noise every this many iterations and keep the best sampler (0: never)")
+    p.add_argument("--val-n", type=_count(2), default=500, help="validation samples (KID on the loss network against all the data)")
+    p.add_argument("--no-scale-steps", action="store_true", help="one learning rate for every coefficient (no step scales)")
     p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--no-remat", action="store_true", help="plain backpropagation (memory grows with K)")
     _learning_args(p, "runs/ddss", "then score this many samples on the eval network (0: skip)")
@@ -344,6 +353,7 @@ def _save_ddss(a, model, params, ck: dict, out: Path):
     "Write the sampler with its provenance, and the loss history, atomically on rank 0."
     params.info = dict(teacher=fingerprint(model), teacher_file=str(a.model or "shipped teacher_mnist.safetensors"), schedule=repr(model.schedule),
                        prediction=model.prediction, grid=a.grid, data=a.data or "mnist", features=a.features, iters=ck["step"], batch_size=a.batch_size, real_batch=a.real_batch, lr=a.lr,
+                       warmup=a.warmup, scale_steps=not a.no_scale_steps, start=a.start, validation=ck.get("validation"),
                        seed=a.seed, seconds=round(ck["seconds"]), final_loss=ck["losses"][-1] if ck["losses"] else None)
     save_on_main(save_sampler, params, out / "sampler.safetensors")
     _write_json(ck["losses"], out / "history.json")
@@ -351,13 +361,21 @@ def _save_ddss(a, model, params, ck: dict, out: Path):
 def _ddss_run(a, out: Path):
     "Learn, write the sampler (the last good one when an update blows up), score."
     model = _load(a.model, a.device)
-    with _user_error(): params = GGDM(GRIDS[a.grid](model.schedule, a.steps), a.variant)
+    N = getattr(model, "N", 0)                                 # a distilled student's own steps (0: any)
+    a.steps = a.steps or N or 5
+    if N and not a.off_grid and (a.steps != N or a.grid != "linear"):
+        raise SystemExit(f"this student was distilled to sample with DDIM in {N} step(s) on the linear grid, where DDSS would start; --steps {a.steps} "
+                         f"--grid {a.grid} is off it: leave those options out, or pass --off-grid to start from there anyway")
+    with _user_error():
+        params = GGDM(GRIDS[a.grid](model.schedule, a.steps), a.variant)
+        if a.start == "dpm++": ggdm_at_dpm_solver_pp(params, model.schedule)
     real, loss_net = _data(a, model), _features(a, "loss")
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
     _claim(out, a)
     try:
         ck = train_ddss(model, params, real, out, iters=a.iters, batch_size=a.batch_size, real_batch=a.real_batch,
-                        lr=a.lr, seed=a.seed, remat=not a.no_remat, time_limit=a.time_limit, device=a.device, progress=not a.quiet,
+                        lr=a.lr, warmup=a.warmup, scale_steps=not a.no_scale_steps, val_every=a.val_every, val_n=a.val_n,
+                        seed=a.seed, remat=not a.no_remat, time_limit=a.time_limit, device=a.device, progress=not a.quiet,
                         feature_net=loss_net)
     except FloatingPointError as e:                            # the checkpoint holds the last good state: write it as the sampler
         params, ck = sampler_from_checkpoint(params, out), load_checkpoint(out / "checkpoint.pt", map_location="cpu")
@@ -369,7 +387,7 @@ def _ddss_run(a, out: Path):
          + ("" if step == a.iters else "; run again with --resume to continue"))
     if step == a.iters and a.eval_n > 0:
         with _user_error(): rec, _ = evaluate(model, "ggdm", a.steps, ref, grid=None, n=a.eval_n, device=a.device,
-                          progress=not a.quiet, params=params.eval(), method=f"DDSS {a.variant.upper()} (lr {a.lr:g})",
+                          progress=not a.quiet, params=params.eval(), method=f"DDSS {a.variant.upper()} (lr {a.lr:g}" + (", from DPM-Solver++" if a.start == "dpm++" else "") + ")",
                           family="learned sampler", model_name=_model_name(a.model), train_seconds=round(ck["seconds"]),
                           provenance=dict(variant=a.variant, ddss=params.info, sampler_file=str(out / "sampler.safetensors")), keep_samples=False, limit=DIVERGED)
         _write_results(out / "eval.json", [rec], a, f"a GGDM sampler learned with DDSS, scored on {a.eval_n} samples", losses=ck["losses"])
@@ -580,6 +598,8 @@ def _sample(a):
 def _eval_args(p):
     _sampler_arguments(p); _model_arguments(p, 5000, low_n=2)
     p.add_argument("--network", default="eval", choices=["eval", "loss"], help="the feature network (report with eval)")
+    p.add_argument("--repeats", type=_count(1, 100), default=1, help="independent sample sets of -n each (seeds SEED+2r, SEED+2r+1): "
+                   "the record holds the mean and standard deviation")
     p.add_argument("--out", default="eval.json", help="where the record goes (.json)")
     _data_arguments(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -606,11 +626,12 @@ def _eval_run(a):
                           family="learned sampler" if learned else "new model" if student else "learning-free",
                           train_seconds=made.get("seconds") if learned or student else 0.0,
                           method=method_name(name, grid, hyper) if grid and grid.startswith("diffusers") else None,
-                          keep_samples=False, limit=DIVERGED, **hyper)
+                          keep_samples=False, limit=DIVERGED, repeats=a.repeats, **hyper)
     if grid and grid.startswith("diffusers"): rec["grid"] = grid
-    _write_results(a.out, [rec], a, f"one scored sampler run, {a.n} samples, on the {a.network} network")
-    _say(f"{name} K={K} NFE={rec['nfe']}: {_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, "
-         f"IS {_is(rec)} ({a.n} samples); record written to {a.out}")
+    _write_results(a.out, [rec], a, f"one scored sampler run, {a.n} samples" + (f" x {a.repeats} independent sets" if a.repeats > 1 else "") + f", on the {a.network} network")
+    pm = lambda k, fmt: f"{rec[k]:{fmt}}" + (f" ± {rec[k + '_std']:{fmt}}" if rec.get(k + "_std") is not None else "")
+    _say(f"{name} K={K} NFE={rec['nfe']}: {_fid(rec)} {pm('fid', '.2f')}, KID x 1e3 {pm('kid_x1e3', '.1f')}, IS {_is(rec)} "
+         f"({a.n} samples" + (f" x {a.repeats} sets, mean ± sd" if a.repeats > 1 else "") + f"); record written to {a.out}")
 
 # %% ../nbs/61_cli.ipynb #1e1c9f66
 def _cifar10_args(p):

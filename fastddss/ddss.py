@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import Callable
 import torch
 from torch import Tensor, nn
-from .distributed import any_rank, average_gradients, check_divisible, gather_with_grad, save_on_main, shard
-from .runs import load_checkpoint, save_atomic, train_loop
+from .distributed import (SampleNoise, any_rank, average_gradients, check_divisible, derive_seed, gather_with_grad, sample_randn,
+                                  save_on_main, shard)
+from .runs import load_checkpoint, save_atomic, train_loop, warmup_cosine
 from .models import fingerprint
 from .ggdm import GGDM, ggdm
 from .metrics import FeatureNet, kid, load_features
 
 # %% auto #0
-__all__ = ['ddss_loss', 'train_ddss', 'sampler_from_checkpoint']
+__all__ = ['ddss_loss', 'output_sensitivity', 'precondition', 'BestSampler', 'train_ddss', 'sampler_from_checkpoint']
 
 # %% ../nbs/51_ddss.ipynb #46694881
 def ddss_loss(model,                 # the frozen teacher
@@ -29,7 +30,34 @@ def ddss_loss(model,                 # the frozen teacher
              ) -> Tensor:
     "KID between the features of the sampler's outputs and of real data: differentiable in `params`."
     x = ggdm(model, z, params=params, noise=noise, remat=remat)
-    return kid(feats(x.clamp(-1, 1)), real_feats)
+    return kid(feats(x), real_feats)   # not clamped: a sampler cannot hide a wrong scale in saturated pixels
+
+# %% ../nbs/51_ddss.ipynb #be8a899f
+def output_sensitivity(model,             # the frozen teacher
+                       params: GGDM,      # the sampler, at the coefficients where the sensitivities are wanted
+                       z: Tensor,         # initial noise (B, ...)
+                       noise,             # K step noises (K, B, ...)
+                       probes: int = 8,   # random projections averaged (each one backward pass)
+                       generator: torch.Generator | None = None, # source of the projections (CPU)
+                      ) -> dict[str, Tensor]:
+    "Per coefficient $\\phi_k$ of each group: $s_k$, the RMS change of the samples per unit change of $\\phi_k$ (the step scales divided out)."
+    x = ggdm(model, z, params=params, noise=noise, remat=True)
+    names, ps = zip(*params.named_parameters())
+    sq = [torch.zeros_like(p) for p in ps]
+    for _ in range(probes):
+        r = torch.randn(x.shape, generator=generator).to(x)
+        for acc, g in zip(sq, torch.autograd.grad((r * x).sum(), ps, retain_graph=True, allow_unused=True)):
+            if g is not None: acc += g.detach() ** 2
+    return {n: (acc / probes).sqrt() / math.sqrt(x.numel()) / getattr(params, n + "_scale") for n, acc in zip(names, sq)}
+
+def precondition(model, params: GGDM, z: Tensor, noise, probes: int = 8, generator=None, floor: float = 1e-3) -> GGDM:
+    "Set `params`' step scales to $1/(\\sqrt n \\max(s_k, \\text{floor} \\cdot \\max_j s_j))$: an Adam step of lr then moves the samples by about lr RMS, whatever K."
+    sens = output_sensitivity(model, params, z, noise, probes, generator)
+    top = max(s.max().item() for s in sens.values())
+    if not (math.isfinite(top) and top > 0):
+        raise ValueError(f"the samples do not depend on the sampler's coefficients (largest sensitivity {top}): check the model's outputs")
+    root_n = math.sqrt(params.n_params())
+    return params.rescale_({k: 1 / (root_n * s.clamp_min(floor * top)) for k, s in sens.items()})
 
 # %% ../nbs/51_ddss.ipynb #129837f8
 def _draw(gen: torch.Generator, params: GGDM, shape, n_real: int, real_batch: int):
@@ -43,11 +71,11 @@ def _nan_samples(z: Tensor, params: GGDM) -> Tensor:
     return z * float("nan") + 0 * sum(p.sum() for p in params.parameters()).to(z.dtype)
 
 # %% ../nbs/51_ddss.ipynb #3588232e
-def _loss_fn(model, params: GGDM, opt, net, real: Tensor, real_feats: Tensor, batch_size: int, real_batch: int, remat: bool, device, seen: dict):
+def _loss_fn(model, params: GGDM, opt, sched, net, real: Tensor, real_feats: Tensor, batch_size: int, real_batch: int, remat: bool, device, seen: dict):
     "`loss_fn(step, gen)` for `train_loop`: one iteration's KID, NaN if the sampler diverges; `seen` keeps why, and the state before each update."
     feats = lambda x: gather_with_grad(net.features(x))   # KID of the gathered features: the same loss on every rank
     def loss_fn(step, gen):
-        seen["before"], seen["now"] = seen.get("now"), (step, copy.deepcopy(params.state_dict()), copy.deepcopy(opt.state_dict()))
+        seen["before"], seen["now"] = seen.get("now"), (step, *(copy.deepcopy(o.state_dict()) for o in (params, opt, sched)))
         z, noise, idx = _draw(gen, params, (batch_size, *real.shape[1:]), len(real), real_batch)
         mine = shard(batch_size)                      # this rank's samples (all of them in one process)
         z, noise, real_f = z[mine].to(device), noise[:, mine].to(device), real_feats[idx.to(device)]
@@ -57,16 +85,18 @@ def _loss_fn(model, params: GGDM, opt, net, real: Tensor, real_feats: Tensor, ba
             return kid(feats(_nan_samples(z, params)), real_f)
     return loss_fn
 
-def _roll_back(error: str, seen: dict, path: Path, params: GGDM, opt) -> str | None:
+def _roll_back(error: str, seen: dict, path: Path, params: GGDM, opt, sched) -> str | None:
     "After `train_loop` stopped on a NaN: if the sampler diverged (on any rank), put the state before the previous update back; the message to raise."
     if not any_rank("diverged" in seen): return None
-    why, (step, _, _), before = seen.get("diverged", "on another rank"), seen["now"], seen["before"]
+    why, step, before = seen.get("diverged", "on another rank"), seen["now"][0], seen["before"]
     if before is None or before[0] != step - 1:       # the first update of this call: nothing earlier to go back to
         return f"{error} (the sampler diverged: {why})"
-    _, state, opt_state = before
-    params.load_state_dict(state); opt.load_state_dict(opt_state)
+    _, state, opt_state, sched_state = before
+    params.load_state_dict(state); opt.load_state_dict(opt_state); sched.load_state_dict(sched_state)
     ck = load_checkpoint(path, map_location="cpu")
-    ck.update(step=step - 1, losses=ck["losses"][:step - 1], state={**ck["state"], "model": state, "opt": opt_state})
+    ck.update(step=step - 1, losses=ck["losses"][:step - 1], state={**ck["state"], "model": state, "opt": opt_state, "sched": sched_state})
+    if "best" in ck["state"]:                         # scores of later states go (a resumed run scores again); the best state seen stays
+        ck["state"]["best"]["history"] = [h for h in ck["state"]["best"]["history"] if h[0] <= step - 1]
     save_on_main(save_atomic, ck, path)
     return (f"{error} (the sampler diverged: {why}). The checkpoint now holds the sampler after {step - 1} updates, the last whose samples "
             "were finite")
@@ -89,6 +119,35 @@ def _check_counts(iters, batch_size, real_batch, lr, n_real: int, ckpt_every):
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not math.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
 
+# %% ../nbs/51_ddss.ipynb #d71b2327
+class BestSampler:
+    "Scores `params` with `score()` (lower is better) after every `every` updates and the last, keeping the best state; checkpointed by `train_loop`."
+    def __init__(self, params: GGDM, score: Callable[[], float], every: int, last: int):
+        self.params, self.score, self.every, self.last = params, score, every, last
+        self.history, self.best = [], None      # [[updates, score], ...]; dict(updates, score, state)
+    def __call__(self, updates: int):
+        if updates % self.every and updates != self.last: return
+        try: value = float(self.score())
+        except FloatingPointError: value = math.inf       # the sampler diverged on the validation noise: never the best
+        self.history.append([updates, value])
+        if math.isfinite(value) and (self.best is None or value < self.best["score"]):
+            self.best = dict(updates=updates, score=value, state=copy.deepcopy(self.params.state_dict()))
+    def state_dict(self) -> dict: return dict(history=self.history, best=self.best)
+    def load_state_dict(self, state: dict): self.history, self.best = [list(h) for h in state["history"]], state["best"]
+
+def _validation_kid(model, params: GGDM, net, real_feats: Tensor, shape, n: int, seed: int, device, chunk: int = 250):
+    "`score()` for `BestSampler`: KID of `n` samples from fixed per-sample noise (seed `seed`) against `real_feats`; each rank samples its shard."
+    mine = torch.arange(n)[shard(n)]
+    @torch.no_grad()
+    def score() -> float:
+        feats = []
+        for idx in mine.split(chunk):
+            z = sample_randn(derive_seed(seed, 0), idx, shape).to(device)
+            x = ggdm(model, z, params=params, noise=SampleNoise(derive_seed(seed, 1), idx, params.K, shape))
+            feats.append(net.features(x).float())   # not clamped, as the loss
+        return kid(gather_with_grad(torch.cat(feats)), real_feats.float()).item()
+    return score
+
 # %% ../nbs/51_ddss.ipynb #887678ea
 def train_ddss(model,                   # the frozen teacher (a model following the protocol)
                params: GGDM,            # the sampler to learn; updated in place (or replaced by the checkpoint's)
@@ -98,7 +157,11 @@ def train_ddss(model,                   # the frozen teacher (a model following 
                iters: int = 100,        # Adam iterations in all
                batch_size: int = 64,    # samples per iteration (under torchrun each rank samples its shard)
                real_batch: int = 128,   # real images per iteration
-               lr: float = 5e-3,        # Adam's learning rate
+               lr: float = 2e-2,        # Adam's learning rate; with `scale_steps`, about the RMS move of the samples per iteration
+               warmup: int | None = None, # iterations of linear warm-up before the cosine decay to lr/10 (default: a tenth of `iters`)
+               scale_steps: bool = True, # step scales from each coefficient's effect on the samples (`precondition`), so lr means the same at every K
+               val_every: int = 10,     # score on fixed validation noise every this many iterations and keep the best sampler (0: never)
+               val_n: int = 500,        # validation samples, against all of `real` on the loss features
                seed: int = 0,
                remat: bool = True,      # per-step gradient rematerialization
                feature_net: FeatureNet | nn.Module | None = None, # any FeatureNet (or a module with `.features(x)`); default: load_features("mnist", "loss")
@@ -108,24 +171,42 @@ def train_ddss(model,                   # the frozen teacher (a model following 
                device: str | torch.device = "cpu",
                progress: bool = True,
               ) -> dict:
-    "DDSS: learn `params` by minimising KID on `feature_net` features; resumable. Returns the last checkpoint (step, losses, ...)."
+    "DDSS: learn `params` by minimising KID on `feature_net` features, keeping the best on validation noise; resumable. Returns the last checkpoint (step, losses, validation, ...)."
     _check_counts(iters, batch_size, real_batch, lr, len(real), ckpt_every)   # before any work or file
+    warmup = iters // 10 if warmup is None else warmup
+    _at_least("warmup", warmup, 0); _at_least("val_every", val_every, 0)
+    if warmup >= iters and iters > 1: raise ValueError(f"warmup={warmup} leaves no iteration after the warm-up: pass warmup < iters={iters}")
+    if val_every: _at_least("val_n", val_n, 2, ": KID compares at least 2 samples"); check_divisible(val_n, "val_n")
     check_divisible(batch_size)                       # under torchrun each rank samples an equal share of the batch
     net = (load_features("mnist", "loss") if feature_net is None else feature_net).to(device).eval().requires_grad_(False)
     with torch.no_grad(): real_feats = torch.cat([net.features(b.to(device)) for b in real.split(500)])
-    config = dict(variant=params.variant, K=params.K, init_ts=params.init_ts.tolist(), iters=iters, batch_size=batch_size,
-                  real_batch=real_batch, lr=lr, seed=seed, teacher=fingerprint(model),
+    config = dict(variant=params.variant, K=params.K, init_ts=params.init_ts.tolist(), start=fingerprint(params), iters=iters, batch_size=batch_size,
+                  real_batch=real_batch, lr=lr, warmup=warmup, scale_steps=scale_steps, val_every=val_every, val_n=val_n if val_every else 0,
+                  seed=seed, teacher=fingerprint(model),
                   features=getattr(net, "name", type(net).__name__))
     params.to(device)
+    fresh, shape = not (Path(out_dir) / "checkpoint.pt").exists(), tuple(real.shape[1:])
+    if fresh and scale_steps:                        # a resumed run gets its step scales back from the checkpoint
+        gen = torch.Generator().manual_seed(derive_seed(seed, -2))
+        precondition(model, params, torch.randn(16, *shape, generator=gen).to(device), torch.randn(params.K, 16, *shape, generator=gen).to(device),
+                     generator=gen)
+    best = BestSampler(params, _validation_kid(model, params, net, real_feats, shape, val_n, derive_seed(seed, -1), device),
+                       val_every, iters) if val_every else None
+    if fresh and best is not None: best(0)            # the initialisation is the first candidate
     opt, seen = torch.optim.Adam(params.parameters(), lr=lr), {}
-    loss_fn = _loss_fn(model, params, opt, net, real, real_feats, batch_size, real_batch, remat, device, seen)
+    sched = warmup_cosine(opt, iters, warmup)
+    loss_fn = _loss_fn(model, params, opt, sched, net, real, real_feats, batch_size, real_batch, remat, device, seen)
     try:
-        return train_loop(loss_fn, params, opt, out_dir, config, iters, seed=seed, sync=lambda: average_gradients(params),
-                          generator_device="cpu", ckpt_every=ckpt_every, stop_after=stop_after, time_limit=time_limit,
-                          desc=f"DDSS {params.variant} K={params.K}", progress=progress)
+        ck = train_loop(loss_fn, params, opt, out_dir, config, iters, seed=seed, sched=sched, sync=lambda: average_gradients(params),
+                        extra=dict(best=best) if best else None, after_update=best, generator_device="cpu", ckpt_every=ckpt_every,
+                        stop_after=stop_after, time_limit=time_limit, desc=f"DDSS {params.variant} K={params.K}", progress=progress)
     except FloatingPointError as e:                   # a diverged sampler: go back to the last one whose samples were finite
-        if (msg := _roll_back(str(e), seen, Path(out_dir) / "checkpoint.pt", params, opt)) is None: raise
+        if (msg := _roll_back(str(e), seen, Path(out_dir) / "checkpoint.pt", params, opt, sched)) is None: raise
         raise FloatingPointError(msg) from e
+    if best is not None and best.best is not None:    # leave the best sampler seen in `params`
+        params.load_state_dict(best.best["state"])
+        ck["validation"] = dict(history=best.history, best_updates=best.best["updates"], best_kid=best.best["score"])
+    return ck
 
 # %% ../nbs/51_ddss.ipynb #09995a4d
 def sampler_from_checkpoint(params: GGDM,  # a sampler of the run's variant, steps and initial grid: loaded in place

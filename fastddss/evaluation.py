@@ -4,7 +4,7 @@
 
 # %% ../nbs/42_evaluation.ipynb #41101c9b
 from __future__ import annotations
-import json, math, time
+import json, math, statistics, time
 from pathlib import Path
 import torch
 from torch import Tensor
@@ -19,7 +19,7 @@ from .metrics import FeatureNet, features, fid, inception_score, kid_subsets, lo
 
 # %% auto #0
 __all__ = ['FAMILIES', 'RESULTS_FORMAT', 'BASELINES', 'Reference', 'score_features', 'score', 'Result', 'save_results',
-           'load_results', 'generate_batches', 'generate', 'evaluate', 'baseline_table']
+           'load_results', 'generate_batches', 'generate', 'evaluate', 'separated', 'baseline_table']
 
 # %% ../nbs/42_evaluation.ipynb #c36c5f2c
 class Reference:
@@ -72,7 +72,7 @@ def score(samples: Tensor, ref: Reference, kid_subsets_n: int = 100) -> dict:
 FAMILIES = ("learning-free", "learned sampler", "new model", "retrieval")  # the model as is / DDSS / distilled or reflowed / ReDi
 
 class Result(dict):
-    "One scored sampler run: a dict with exactly the fields of `Result.FIELDS`."
+    "One scored sampler run: a dict with exactly the fields of `Result.FIELDS` and `Result.OPTIONAL` (None unless repeated)."
     FIELDS = {"method": "the label of tables and plots", "family": "one of FAMILIES", "model": "which model was sampled",
               "sampler": "a key of SAMPLERS", "hyper": "its hyper-parameters", "grid": "the grid's name, 'learned' or 'custom'",
               "times": "the time grid", "K": "steps", "nfe": "network evaluations per sample, counted", "n": "samples",
@@ -82,14 +82,20 @@ class Result(dict):
               "inception_score": "IS on the feature net's classes (None: it has none)", "seconds": "sampling and scoring time",
               "device": "where it was sampled", "train_seconds": "what learning cost (0: learning-free, None: unknown)",
               "provenance": "how the learned part was made"}
+    OPTIONAL = {"repeats": "with several independent sample sets: each set's seed and scores (fid, kid_x1e3, inception_score are their means)",
+                "fid_std": "standard deviation of FID over the sets", "kid_x1e3_std": "of KID x 1e3", "inception_score_std": "of IS"}
     def __init__(self, **fields):
-        missing, unknown = sorted(set(self.FIELDS) - set(fields)), sorted(set(fields) - set(self.FIELDS))
+        fields = {k: None for k in self.OPTIONAL} | fields      # records of single runs (and older files) have none of them
+        missing, unknown = sorted(set(self.FIELDS) - set(fields)), sorted(set(fields) - set(self.FIELDS) - set(self.OPTIONAL))
         if missing or unknown: raise ValueError(f"a Result has exactly the fields {list(self.FIELDS)}; missing {missing}, unknown {unknown}")
         if fields["family"] not in FAMILIES: raise ValueError(f"family must be one of {FAMILIES}, got {fields['family']!r}")
         num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
         bad = [k for k in ("fid", "kid_x1e3") if not num(fields[k])] + [k for k in ("K", "nfe", "n") if not (num(fields[k]) and fields[k] == int(fields[k]))]
-        bad += [k for k in ("inception_score", "train_seconds") if fields[k] is not None and not num(fields[k])]
-        if bad: raise ValueError(f"a Result's {', '.join(bad)} must be finite numbers (counts whole), got {', '.join(repr(fields[k]) for k in bad)}")
+        bad += [k for k in ("inception_score", "train_seconds", "fid_std", "kid_x1e3_std", "inception_score_std") if fields[k] is not None and not num(fields[k])]
+        if fields["repeats"] is not None and not (isinstance(fields["repeats"], list) and len(fields["repeats"]) >= 2 and fields["fid_std"] is not None):
+            bad.append("repeats")
+        if bad: raise ValueError(f"a Result's {', '.join(bad)} must be finite numbers (counts whole; repeats a list of 2 or more sets with fid_std), "
+                                 f"got {', '.join(repr(fields[k]) for k in bad)}")
         super().__init__(fields)
 
 # %% ../nbs/42_evaluation.ipynb #c4a561a2
@@ -164,6 +170,15 @@ def generate(model, sampler: str, ts, n: int, **kw) -> tuple[Tensor, Tensor, int
     return torch.cat([o[0] for o in out]), torch.cat([o[1] for o in out]), out[0][2]
 
 # %% ../nbs/42_evaluation.ipynb #f20921a3
+def _summary(sets: list[dict]) -> dict:
+    "The scores of one sample set, or of several: their means, standard deviations (n - 1) and each set's scores."
+    if len(sets) == 1: return {k: v for k, v in sets[0].items() if k != "seed"}
+    out = dict(repeats=sets)
+    for k in ("fid", "kid_x1e3", "inception_score"):
+        v = [s[k] for s in sets]
+        out[k], out[k + "_std"] = (None, None) if None in v else (statistics.mean(v), statistics.stdev(v))
+    return out
+
 def evaluate(model,                         # a model following the protocol
              sampler: str,                  # a key of SAMPLERS
              K: int,                        # steps
@@ -183,9 +198,10 @@ def evaluate(model,                         # a model following the protocol
              provenance: dict | None = None,      # how the learned part was made (its run's settings)
              keep_samples: bool = True,     # False: score each batch's features as it comes (memory flat in n) and return no samples
              limit: float | None = None,    # refuse samples outside [-limit, limit] or not finite (diverged), see `generate_batches`
+             repeats: int = 1,              # independent sample sets (set r: seeds seed + 2r and seed + 2r + 1); the record holds their mean and spread
              **hyper,                       # the sampler's hyper-parameters (eta, variance, ...)
             ) -> tuple[Result, Tensor | None]:
-    "Sample `n` images (sharded over ranks under torchrun), score them; returns the `Result` and the samples (None unless `keep_samples`)."
+    "Sample `n` images (sharded over ranks under torchrun), score them (`repeats` times); returns the `Result` and the samples (None unless `keep_samples`; the first set)."
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}: expected one of {', '.join(SAMPLERS)}")
     if n < 2: raise ValueError(f"n={n} samples: FID and KID need at least 2 (use thousands for a number worth reporting)")
     if grid == "default": grid = SAMPLERS[sampler].grid      # the grid the sampler is made for (None: it brings its own times)
@@ -195,14 +211,17 @@ def evaluate(model,                         # a model following the protocol
     if tuple(ref.images.shape[1:]) != shape:
         raise ValueError(f"the reference images are {'x'.join(map(str, ref.images.shape[1:]))} but the samples {'x'.join(map(str, shape))}: "
                          f"make the reference in the samples' shape, e.g. Reference.from_data(shape={shape})")
-    t0 = time.time()
-    kept, feats, nfe = [], [], 0
-    for _, x, nfe in generate_batches(model, sampler, ts, n, shape=shape, seed=seed, batch_size=batch_size, device=device,
-                                      progress=progress, limit=limit, **hyper):
-        if keep_samples: kept.append(x)
-        else: feats.append(features(ref.net, x.clamp(-1, 1)))
-    samples = gather(torch.cat(kept)) if keep_samples else None
-    f = features(ref.net, samples.clamp(-1, 1)) if keep_samples else gather(torch.cat(feats))
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1: raise ValueError(f"repeats must be a whole number >= 1, got {repeats!r}")
+    t0, sets, samples = time.time(), [], None
+    for r in range(repeats):
+        kept, feats, nfe = [], [], 0
+        for _, x, nfe in generate_batches(model, sampler, ts, n, shape=shape, seed=seed + 2 * r, batch_size=batch_size, device=device,
+                                          progress=progress, limit=limit, **hyper):
+            if keep_samples and r == 0: kept.append(x)
+            else: feats.append(features(ref.net, x.clamp(-1, 1)))
+        if kept: samples = gather(torch.cat(kept))
+        f = features(ref.net, samples.clamp(-1, 1)) if kept else gather(torch.cat(feats))
+        sets.append(dict(seed=seed + 2 * r, **score_features(f, ref)))
     grid_name = grid if isinstance(grid, str) else "learned" if grid is None else "custom"
     return Result(method=method or method_name(sampler, grid_name, hyper), family=family, model=model_name, sampler=sampler,
                   hyper={k: v if isinstance(v, (int, float, str, bool)) else repr(v) for k, v in hyper.items()},
@@ -210,7 +229,17 @@ def evaluate(model,                         # a model following the protocol
                   K=K, nfe=nfe, n=n, seed=seed, step_noise="per-sample", ranks=rank_world()[1],
                   feature_net=ref.net.name,
                   reference=ref.name, seconds=round(time.time() - t0, 1), device=str(device), train_seconds=train_seconds,
-                  provenance=provenance or {}, **score_features(f, ref)), samples
+                  provenance=provenance or {}, **_summary(sets)), samples
+
+# %% ../nbs/42_evaluation.ipynb #d565f221
+def separated(a: dict,  # a record (Result) with repeats
+              b: dict,  # another
+             ) -> bool:
+    "Whether `a`'s FID is below `b`'s with one-standard-deviation intervals (over repeated sample sets) that do not overlap."
+    for r in (a, b):
+        if r.get("fid_std") is None:
+            raise ValueError(f"{r.get('method')} (K={r.get('K')}) was scored on one sample set: a win needs error bars (evaluate with repeats >= 2)")
+    return a["fid"] + a["fid_std"] < b["fid"] - b["fid_std"]
 
 # %% ../nbs/42_evaluation.ipynb #9be01b65
 BASELINES = [("ddpm", "linear"), ("ddpm", "quadratic"), ("ddim", "linear"), ("ddim", "quadratic")]

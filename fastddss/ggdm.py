@@ -79,18 +79,44 @@ class GGDM(nn.Module):
         if variant.endswith("+time"):     # with the floor added back, the grid's own steps (a step under 2δ t_0 starts at 2δ t_0)
             floor = self.min_step * ts[0]
             self.logits = nn.Parameter((ts[:-1] - ts[1:] - floor).clamp_min(floor).log())
+        for name, p in self.named_parameters():   # step scales: each coefficient is its parameter times its scale (1 until `rescale_`)
+            self.register_buffer(name + "_scale", torch.ones_like(p))
+
+    def value(self, name: str) -> Tensor:
+        "The coefficients of the group `name` (theta, mu, nu or logits): the parameter times its step scale."
+        return getattr(self, name) * getattr(self, name + "_scale")
+
+    def rescale_(self, scales: dict) -> "GGDM":
+        "Set the step scale of each named group, every coefficient unchanged: a step of Adam on a parameter then moves its coefficient by about lr × scale."
+        with torch.no_grad():
+            for name, new in scales.items():
+                p, old = getattr(self, name), getattr(self, name + "_scale")
+                new = torch.as_tensor(new, dtype=old.dtype, device=old.device).expand_as(old)
+                if not (torch.isfinite(new).all() and (new > 0).all()): raise ValueError(f"the step scales of {name} must be finite and > 0")
+                p.mul_(old / new); old.copy_(new)
+        return self
+
+    def plain_state_dict(self) -> dict:
+        "The state with every scale folded into its coefficients (all scales 1): what a sampler file holds."
+        state = {k: v for k, v in self.state_dict().items() if not k.endswith("_scale")}
+        return state | {name: self.value(name).detach() for name, _ in self.named_parameters()}
+
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
+        "As `nn.Module.load_state_dict`; a state without step scales (a sampler file) loads with every scale 1."
+        ones = {k: torch.ones_like(v) for k, v in self.state_dict().items() if k.endswith("_scale")}
+        return super().load_state_dict(ones | dict(state_dict), strict, assign)
 
     def times(self) -> Tensor:
         "The time grid $t_0 > \\dots > t_K = 0$: learned with +TIME, else the initial grid."
         if not hasattr(self, "logits"): return self.init_ts.to(torch.float64)
-        return softmax_times(self.logits, self.init_ts[:1], self.min_step)
+        return softmax_times(self.value("logits"), self.init_ts[:1], self.min_step)
 
     def coefficients(self, schedule) -> GGDMCoefficients:
         "$(t, \\mu, \\nu, c)$ for the model's schedule: the DDIM backbone at the current times plus the residuals, in float64."
         ts, f64 = self.times(), lambda p: p.to(torch.float64)   # float64 even if the parameters were cast
-        mu, nu, c = ddim_backbone(ts, schedule, f64(self.theta))
+        mu, nu, c = ddim_backbone(ts, schedule, f64(self.value("theta")))
         mu, nu = torch.diag(mu), torch.diag(nu)
-        if hasattr(self, "mu"): mu, nu = mu + f64(self.mu * self.mu_mask), nu + f64(self.nu * self.nu_mask)
+        if hasattr(self, "mu"): mu, nu = mu + f64(self.value("mu") * self.mu_mask), nu + f64(self.value("nu") * self.nu_mask)
         return GGDMCoefficients(ts, mu, nu, c)
 
     def n_params(self) -> int:
@@ -152,8 +178,8 @@ GGDM_FORMAT = "fastddss.ggdm/1"
 _EXPECTED = "expected a GGDM sampler file written by `fastddss ddss` (its OUT/sampler.safetensors) or save_sampler"
 
 def save_sampler(params: GGDM, path):
-    "Write a GGDM sampler's parameters, variant, initial grid and `info` to a safetensors file, atomically."
-    return save_weights(params.state_dict(), path, GGDM_FORMAT, variant=params.variant, K=str(params.K), info=params.info)
+    "Write a GGDM sampler's coefficients (step scales folded in), variant, initial grid and `info` to a safetensors file, atomically."
+    return save_weights(params.plain_state_dict(), path, GGDM_FORMAT, variant=params.variant, K=str(params.K), info=params.info)
 
 def _not_a_sampler(path, why: str) -> ValueError:
     "The one-line refusal of a file that holds no usable GGDM sampler, saying why."

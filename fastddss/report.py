@@ -30,7 +30,7 @@ def collect(results="results",        # a folder of results files (fastddss.resu
 BUCKETS = ((1, 1), (2, 2), (4, 5), (8, 10), (12, 15), (19, 20), (25, 25))  # NFE ranges of the table's columns
 
 def pivot(rows: list[dict], buckets=BUCKETS) -> str:
-    "A markdown table: one row per method, one column per NFE bucket, the best FID in each cell."
+    "A markdown table: one row per method, one column per NFE bucket, the best FID in each cell (± its standard deviation over repeated sample sets)."
     methods = list(dict.fromkeys(r["method"] for r in sorted(rows, key=lambda r: (FAMILIES.index(r["family"]), r["method"]))))
     head = [f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi in buckets]
     out = ["| method | family | " + " | ".join(f"NFE {h}" for h in head) + " |", "|---|---|" + "---|" * len(buckets)]
@@ -41,7 +41,7 @@ def pivot(rows: list[dict], buckets=BUCKETS) -> str:
             inb = [r for r in mine if lo <= r["nfe"] <= hi]
             if not inb: cells.append("·"); continue
             b = min(inb, key=lambda r: r["fid"])
-            cells.append(f"{b['fid']:.2f}" + (f" ({b['nfe']})" if lo != hi else ""))
+            cells.append(f"{b['fid']:.2f}" + (f" ± {b['fid_std']:.2f}" if b.get("fid_std") is not None else "") + (f" ({b['nfe']})" if lo != hi else ""))
         out.append(f"| {m} | {mine[0]['family']} | " + " | ".join(cells) + " |")
     return "\n".join(out)
 

@@ -212,6 +212,8 @@ def train_loop(loss_fn,                 # loss_fn(step, generator) -> this rank'
                seed: int,               # update k draws from a generator seeded derive_seed(seed, k)
                sched=None,              # a torch LR scheduler, stepped after every update
                ema=None,                # an AveragedModel of `model`, updated after every update
+               extra: dict | None = None, # more objects with state_dict/load_state_dict kept in the checkpoint (e.g. a best-so-far tracker)
+               after_update=None,       # called with the number of updates done after each update, before any checkpoint
                clip: float | None = None, # clip the gradient norm to this
                sync=None,               # called after backward, e.g. average_gradients (DDP needs none)
                generator_device=None,   # where the generators live (default: the model's device)
@@ -221,7 +223,7 @@ def train_loop(loss_fn,                 # loss_fn(step, generator) -> this rank'
                desc: str = "", progress: bool = True,
               ) -> dict:
     "Run (or continue) `steps` updates with checkpoints; returns the last checkpoint: config, step, losses, seconds, state."
-    path, objects = Path(out_dir) / "checkpoint.pt", dict(model=model, opt=opt, sched=sched, ema=ema)
+    path, objects = Path(out_dir) / "checkpoint.pt", dict(model=model, opt=opt, sched=sched, ema=ema, **(extra or {}))
     ck = _resume(path, objects, config)
     gdev = generator_device or next(unwrap(model).parameters()).device
 
@@ -239,6 +241,7 @@ def train_loop(loss_fn,                 # loss_fn(step, generator) -> this rank'
             raise FloatingPointError(f"{desc or 'training'}, update {step}: {value}. The update was not taken; the last good state is "
                                      f"in {path}. Lower the learning rate, or check the model's outputs")
         ck["losses"].append(value); ck["step"] = step + 1
+        if after_update is not None: after_update(step + 1)
         if step % 10 == 0: bar.set_postfix(loss=f"{sum(ck['losses'][-50:]) / len(ck['losses'][-50:]):.4g}")
         out_of_time = time_limit is not None and any_rank(time.time() - t_start > time_limit)   # every rank stops at the same update
         if (step + 1) % ckpt_every == 0 or step + 1 == last or out_of_time:

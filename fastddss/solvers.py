@@ -10,9 +10,10 @@ from tqdm.auto import tqdm
 from .schedules import check_grid
 from .parameterization import bcast, denoise
 from .sampling import to_model_dtype
+from .ggdm import GGDM
 
 # %% auto #0
-__all__ = ['dpm_solver_pp', 'heun']
+__all__ = ['dpm_solver_pp', 'ggdm_at_dpm_solver_pp', 'heun']
 
 # %% ../nbs/32_solvers.ipynb #8e3cb43d
 def dpm_solver_pp(model,        # a model following the protocol of `fastddss.parameterization`
@@ -44,6 +45,26 @@ def dpm_solver_pp(model,        # a model following the protocol of `fastddss.pa
         if callback is not None: callback(dict(i=i, t=ts[i], s=ts[i + 1], z=z, x0=x0))
         if trajectory: states.append(z)
     return (z, torch.stack(states)) if trajectory else z
+
+# %% ../nbs/32_solvers.ipynb #6fc7e0c7
+def ggdm_at_dpm_solver_pp(params: GGDM,  # a GGDM+PRED(+TIME) sampler at DDIM (fresh): its ν residuals are replaced
+                          schedule,      # the model's schedule
+                         ) -> GGDM:
+    "Make `params` DPM-Solver++(2M) on its times: the ν residuals of the second-order steps (θ and μ stay as they are)."
+    if params.variant not in ("ggdm+pred", "ggdm+pred+time"):
+        raise ValueError(f"DPM-Solver++(2M) weighs two predictions per step: it needs a ggdm+pred variant, not {params.variant!r}")
+    with torch.no_grad():
+        ts = params.times()
+        alpha, sigma = schedule(ts)
+        lam = schedule.logsnr(ts)
+        nu = torch.zeros(params.K, params.K, dtype=torch.float64)
+        for i in range(1, params.K):
+            h, h_prev = lam[i + 1] - lam[i], lam[i] - lam[i - 1]
+            if not (torch.isfinite(h) and torch.isfinite(h_prev)): continue   # a first-order step
+            w = (alpha[i + 1] - alpha[i] * sigma[i + 1] / sigma[i]) * h / (2 * h_prev)   # c_i / (2 r_i)
+            nu[i, i], nu[i, i - 1] = w, -w
+        params.nu.copy_(nu.to(params.nu) / params.nu_scale)
+    return params
 
 # %% ../nbs/32_solvers.ipynb #61e6a368
 def heun(model, z: Tensor, ts, *,

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# The DDSS runs behind the table of nbs/51_ddss.ipynb: each learns a GGDM sampler for the shipped teacher and
+# The DDSS runs behind the FIRST table of nbs/51_ddss.ipynb (results/ddss_mnist.json), made with the first recipe: one learning
+# rate for every coefficient, no warm-up or decay, no validation, clamped samples in the loss. `fastddss ddss` has other defaults
+# since (step scales, warm-up and cosine decay, the best sampler on validation noise kept, unclamped loss: scripts/ddss_recipe_runs.sh),
+# so this script reproduces that table at commit d31c416 only (git checkout d31c416). Each run learns a GGDM sampler for the shipped teacher and
 # scores 5,000 samples (noise seed 0, sampler seed 1, as the baselines) on the eval network.
 # Resumable: a finished run (eval.json present) is skipped, an interrupted one continues from its checkpoint.
 # Usage: bash scripts/ddss_runs.sh [runs folder, default runs/ddss]   (DEVICE=cuda to run on a GPU;

@@ -49,3 +49,17 @@ def test_order_1_is_ddim(tmp_path):
                                                                   ("o2", ["--sampler", "dpm++"]), ("ddim", [])))
     torch.testing.assert_close(o1, plain, rtol=0, atol=1e-4)
     assert (o2 - plain).abs().max() > 0.01
+
+def test_eval_repeats_gives_error_bars(tmp_path):
+    "`eval --repeats 3`: the record holds three independent sets (seeds 0, 2, 4), their mean and spread; `compare` shows mean ± sd."
+    from fastddss.evaluation import load_results, separated
+    main(["eval", "--steps", "2", "-n", "16", "--repeats", "3", "--quiet", "--out", str(tmp_path / "r" / "three.json")])
+    main(["eval", "--steps", "2", "-n", "16", "--quiet", "--out", str(tmp_path / "one.json")])
+    (rec,), doc = load_results(tmp_path / "r" / "three.json")
+    (single,), _ = load_results(tmp_path / "one.json")
+    assert [s["seed"] for s in rec["repeats"]] == [0, 2, 4] and rec["fid_std"] > 0 and "x 3 independent sets" in doc["what"]
+    assert rec["repeats"][0]["fid"] == pytest.approx(single["fid"], rel=1e-9)        # set 0 is the single run of the same seed
+    assert rec["fid"] == pytest.approx(sum(s["fid"] for s in rec["repeats"]) / 3, rel=1e-12)
+    with pytest.raises(ValueError, match="one sample set: a win needs error bars"): separated(rec, single)
+    main(["compare", "--results", str(tmp_path / "r"), "--out", str(tmp_path / "c.md"), "--plot", str(tmp_path / "c.png")])
+    assert f"{rec['fid']:.2f} ± {rec['fid_std']:.2f}" in (tmp_path / "c.md").read_text()

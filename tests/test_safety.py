@@ -94,6 +94,13 @@ ROWS = [  # (argv, what the one line must say)
     (["ddss", "--out", "ddss_run"], "ddss_run holds an earlier run: pass --resume"),
     (["ddss", "--out", "afile"], "afile is a file, not a folder"),
     (["distill", "--eval-steps", "4,x", "--out", "d"], "--eval-steps takes integers"),
+    (["ddss", "--warmup", "-1", "--out", "d"], "argument --warmup: must be at least 0, got -1"),
+    (["ddss", "--val-n", "1", "--out", "d"], "argument --val-n: must be at least 2"),
+    (["ddss", "--steps", "2", "--iters", "3", "--warmup", "5", "--out", "d"], "warmup=5 leaves no iteration after the warm-up: pass warmup < iters=3"),
+    (["ddss", "--model", str(STUDENT4), "--steps", "5", "--out", "d"], "distilled to sample with DDIM in 4 step(s) on the linear grid, where DDSS would start; --steps 5"),
+    (["ddss", "--variant", "ggdm", "--start", "dpm++", "--out", "d"], "DPM-Solver++(2M) weighs two predictions per step: it needs a ggdm+pred variant"),
+    (["eval", "--repeats", "0", "--out", "e.json"], "argument --repeats: must be at least 1"),
+    (["eval", "--repeats", "1000", "--out", "e.json"], "argument --repeats: must be at most 100"),
 ]
 
 @pytest.mark.parametrize("argv, message", ROWS, ids=[" ".join(r[0])[:60] for r in ROWS])

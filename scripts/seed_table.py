@@ -1,0 +1,83 @@
+"""The seed table's shape on the shipped teacher, with error bars: learned GGDM+PRED+TIME samplers (DDSS) at K = 5..25 next to
+the learning-free samplers at the same NFE, each cell the mean ± standard deviation of FID over 3 independent sets of 5,000
+samples (set r: initial-noise seed 2r, step-noise seed 2r + 1), against the 4,500 training digits on the eval network.
+
+    python scripts/seed_table.py run [--part baselines|learned|all] [--samplers DIR] [--out results/seed_table_mnist.json]
+    python scripts/seed_table.py table [--out results/seed_table_mnist.json]
+
+`run` is resumable (finished cells are kept in the output file and skipped); the learned samplers are the files
+DIR/ggdm_pred_time_kK.safetensors written by `fastddss ddss` (scripts/ddss_recipe_runs.sh copies them to results/ddss_recipe).
+`table` prints the markdown table of the README: per K, the learned sampler, the best learning-free sampler at that NFE, and
+whether the learned one wins with separated intervals (`fastddss.evaluation.separated`)."""
+import argparse, sys
+from pathlib import Path
+import torch
+from fastddss.evaluation import Reference, evaluate, load_results, save_results, separated
+from fastddss.ggdm import load_sampler
+from fastddss.models import load_teacher
+from fastddss.schedules import logsnr_grid
+
+N, REPEATS, KS = 5000, 3, (5, 10, 15, 20, 25)
+NAMES = {"dpm++": "DPM-Solver++(2M)", "heun": "EDM Heun", "ddim": "DDIM", "ddpm": "DDPM"}
+BASELINES = [  # in order of need, so that a run cut short has the cells that decide the table: the best learning-free sampler at each NFE first
+    ("dpm++", "linear", 5), ("heun", "karras", 10), ("dpm++", "linear", 10), ("dpm++", "logsnr T=0.9946", 10),   # Heun: NFE 2K - 1
+    ("dpm++", "linear", 15), ("heun", "karras", 8), ("ddpm", "linear", 15), ("dpm++", "linear", 20),
+    ("heun", "karras", 13), ("dpm++", "linear", 25), ("ddpm", "linear", 25), ("ddpm", "linear", 20),
+    ("ddim", "linear", 5), ("ddim", "linear", 10), ("ddim", "linear", 15), ("ddim", "linear", 20), ("ddim", "linear", 25),
+    ("ddpm", "linear", 10), ("ddpm", "linear", 5), ("heun", "karras", 5), ("dpm++", "logsnr T=0.9946", 5)]
+WHAT = (f"The seed table on the shipped teacher with error bars (scripts/seed_table.py): FID (MNIST features), KID x 1e3 and IS on the "
+        f"eval network, each the mean and standard deviation over {REPEATS} independent sets of {N:,} samples (seeds 0/1, 2/3, 4/5) "
+        "against the 4,500 training digits")
+
+def run(a):
+    out = Path(a.out)
+    records = load_results(out)[0] if out.exists() else []
+    done = {(r["method"], r["K"]) for r in records}
+    teacher, ref = load_teacher(), Reference.mnist("eval")
+    todo = []
+    if a.part in ("learned", "all"):
+        for K in KS:
+            f = Path(a.samplers) / f"ggdm_pred_time_k{K}.safetensors"
+            if f.exists(): todo.append(("ggdm", None, K, dict(params=load_sampler(f, teacher).eval()), "DDSS GGDM+PRED+TIME (one recipe)", str(f)))
+            else: print(f"no learned sampler {f}: skipped", file=sys.stderr)
+    if a.part in ("baselines", "all"):
+        todo += [(s, g, K, {}, f"{NAMES[s]} {g}", None) for s, g, K in BASELINES]
+    for s, g, K, hyper, method, source in todo:
+        if (method, K) in done: continue
+        grid = logsnr_grid(teacher.schedule, K, t_max=0.9946).tolist() if g == "logsnr T=0.9946" else g
+        try:
+            rec, _ = evaluate(teacher, s, K, ref, grid=grid, n=N, repeats=REPEATS, progress=False, keep_samples=False, limit=4.0,
+                              method=method, family="learned sampler" if s == "ggdm" else "learning-free",
+                              provenance=dict(sampler_file=source, ddss=hyper["params"].info) if source else None, **hyper)
+        except ValueError as e:                     # a sampler whose samples diverge at these steps: say so, no record
+            print(f"{method} K={K}: {e}", file=sys.stderr); continue
+        if g is not None: rec["grid"] = g
+        records.append(rec); done.add((method, K))
+        print(f"{method:36s} K={K:2d} NFE={rec['nfe']:2d}: FID {rec['fid']:.3f} ± {rec['fid_std']:.3f} ({rec['seconds']:.0f} s)", flush=True)
+        save_results(out, records, what=WHAT, how="python scripts/seed_table.py run --part all")
+
+def table(a):
+    records = load_results(a.out)[0]
+    cell = lambda r: f"{r['fid']:.3f} ± {r['fid_std']:.3f}"
+    print("| NFE | learned: DDSS GGDM+PRED+TIME | best learning-free at this NFE | learned wins (intervals apart)? | every learning-free cell |")
+    print("|---|---|---|---|---|")
+    for K in KS:
+        near = lambda r: K - 1 <= r["nfe"] <= K          # Heun's NFE are odd (2K - 1): 9 and 19 sit with 10 and 20
+        learned = [r for r in records if r["family"] == "learned sampler" and near(r)]
+        free = sorted((r for r in records if r["family"] == "learning-free" and near(r)), key=lambda r: r["fid"])
+        if not free: continue
+        best = free[0]
+        verdict = "·" if not learned else ("**yes**" if separated(learned[0], best) else
+                                             "no: it loses" if separated(best, learned[0]) else "tie (intervals overlap)")
+        others = "; ".join(f"{r['method']} ({r['nfe']}) {cell(r)}" for r in free)
+        print(f"| {K} | {cell(learned[0]) if learned else '·'} | {best['method']} {cell(best)} | {verdict} | {others} |")
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("what", choices=["run", "table"])
+    p.add_argument("--part", default="all", choices=["baselines", "learned", "all"])
+    p.add_argument("--samplers", default="results/ddss_recipe")
+    p.add_argument("--out", default="results/seed_table_mnist.json")
+    a = p.parse_args()
+    torch.set_grad_enabled(False)
+    (run if a.what == "run" else table)(a)
