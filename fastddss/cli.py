@@ -331,7 +331,7 @@ def _ddss_args(p):
     p.add_argument("--iters", type=_count(1), default=80, help="Adam iterations")
     p.add_argument("--batch-size", type=_count(2), default=64, help="samples per iteration (KID needs at least 2)")
     p.add_argument("--real-batch", type=_count(2), default=128, help="real digits per iteration (KID needs at least 2)")
-    p.add_argument("--lr", type=_lr, default=2e-2, help="Adam's learning rate: about the RMS move of the samples per iteration (with step scales)")
+    p.add_argument("--lr", type=_lr, default=1e-2, help="Adam's learning rate: about the RMS move of the samples per iteration (with step scales)")
     p.add_argument("--warmup", type=_count(0), default=None, help="iterations of linear warm-up before the cosine decay (default: a tenth of --iters)")
     p.add_argument("--val-every", type=_count(0), default=10, help="score on fixed validation noise every this many iterations and keep the best sampler (0: never)")
     p.add_argument("--val-n", type=_count(2), default=500, help="validation samples (KID on the loss network against all the data)")

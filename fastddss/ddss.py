@@ -157,7 +157,7 @@ def train_ddss(model,                   # the frozen teacher (a model following 
                iters: int = 100,        # Adam iterations in all
                batch_size: int = 64,    # samples per iteration (under torchrun each rank samples its shard)
                real_batch: int = 128,   # real images per iteration
-               lr: float = 2e-2,        # Adam's learning rate; with `scale_steps`, about the RMS move of the samples per iteration
+               lr: float = 1e-2,        # Adam's learning rate; with `scale_steps`, about the RMS move of the samples per iteration
                warmup: int | None = None, # iterations of linear warm-up before the cosine decay to lr/10 (default: a tenth of `iters`)
                scale_steps: bool = True, # step scales from each coefficient's effect on the samples (`precondition`), so lr means the same at every K
                val_every: int = 10,     # score on fixed validation noise every this many iterations and keep the best sampler (0: never)

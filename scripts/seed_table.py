@@ -2,7 +2,7 @@
 the learning-free samplers at the same NFE, each cell the mean ± standard deviation of FID over 3 independent sets of 5,000
 samples (set r: initial-noise seed 2r, step-noise seed 2r + 1), against the 4,500 training digits on the eval network.
 
-    python scripts/seed_table.py run [--part baselines|learned|all] [--samplers DIR] [--out results/seed_table_mnist.json]
+    python scripts/seed_table.py run [--part baselines|learned|students|all] [--samplers DIR] [--out results/seed_table_mnist.json]
     python scripts/seed_table.py table [--out results/seed_table_mnist.json]
 
 `run` is resumable (finished cells are kept in the output file and skipped); the learned samplers are the files
@@ -14,15 +14,15 @@ from pathlib import Path
 import torch
 from fastddss.evaluation import Reference, evaluate, load_results, save_results, separated
 from fastddss.ggdm import load_sampler
-from fastddss.models import load_teacher
+from fastddss.models import ASSETS, load_model, load_teacher
 from fastddss.schedules import logsnr_grid
 
 N, REPEATS, KS = 5000, 3, (5, 10, 15, 20, 25)
 NAMES = {"dpm++": "DPM-Solver++(2M)", "heun": "EDM Heun", "ddim": "DDIM", "ddpm": "DDPM"}
 BASELINES = [  # in order of need, so that a run cut short has the cells that decide the table: the best learning-free sampler at each NFE first
-    ("dpm++", "linear", 5), ("heun", "karras", 10), ("dpm++", "linear", 10), ("dpm++", "logsnr T=0.9946", 10),   # Heun: NFE 2K - 1
-    ("dpm++", "linear", 15), ("heun", "karras", 8), ("ddpm", "linear", 15), ("dpm++", "linear", 20),
-    ("heun", "karras", 13), ("dpm++", "linear", 25), ("ddpm", "linear", 25), ("ddpm", "linear", 20),
+    ("dpm++", "linear", 5), ("heun", "karras", 10), ("dpm++", "logsnr T=0.9946", 10), ("heun", "karras", 8), ("dpm++", "linear", 15),
+    ("heun", "karras", 13), ("dpm++", "linear", 25), ("dpm++", "linear", 20), ("dpm++", "linear", 10),   # Heun: NFE 2K - 1
+    ("ddpm", "linear", 15), ("ddpm", "linear", 25), ("ddpm", "linear", 20),
     ("ddim", "linear", 5), ("ddim", "linear", 10), ("ddim", "linear", 15), ("ddim", "linear", 20), ("ddim", "linear", 25),
     ("ddpm", "linear", 10), ("ddpm", "linear", 5), ("heun", "karras", 5), ("dpm++", "logsnr T=0.9946", 5)]
 WHAT = (f"The seed table on the shipped teacher with error bars (scripts/seed_table.py): FID (MNIST features), KID x 1e3 and IS on the "
@@ -42,12 +42,21 @@ def run(a):
             else: print(f"no learned sampler {f}: skipped", file=sys.stderr)
     if a.part in ("baselines", "all"):
         todo += [(s, g, K, {}, f"{NAMES[s]} {g}", None) for s, g, K in BASELINES]
+    if a.part in ("students", "all"):                 # DDSS on a distilled student: its own DDIM against the GGDM learned for it
+        for steps in (4, 2):
+            student = load_model(str(ASSETS / f"pd_student_{steps}.safetensors"))
+            todo.append(("ddim", "linear", steps, dict(model=student), f"PD student {steps} steps, DDIM", None))
+            f = Path(a.samplers) / f"ggdm_pred_time_pd_student_{steps}.safetensors"
+            if f.exists(): todo.append(("ggdm", None, steps, dict(model=student, params=load_sampler(f, student).eval()),
+                                        f"PD student {steps} steps, DDSS GGDM+PRED+TIME", str(f)))
     for s, g, K, hyper, method, source in todo:
         if (method, K) in done: continue
+        model = hyper.pop("model", teacher)
         grid = logsnr_grid(teacher.schedule, K, t_max=0.9946).tolist() if g == "logsnr T=0.9946" else g
         try:
-            rec, _ = evaluate(teacher, s, K, ref, grid=grid, n=N, repeats=REPEATS, progress=False, keep_samples=False, limit=4.0,
-                              method=method, family="learned sampler" if s == "ggdm" else "learning-free",
+            rec, _ = evaluate(model, s, K, ref, grid=grid, n=N, repeats=REPEATS, progress=False, keep_samples=False, limit=4.0,
+                              method=method, family="learned sampler" if s == "ggdm" else "new model" if model is not teacher else "learning-free",
+                              model_name="shipped teacher" if model is teacher else f"fastddss/assets/pd_student_{K}.safetensors",
                               provenance=dict(sampler_file=source, ddss=hyper["params"].info) if source else None, **hyper)
         except ValueError as e:                     # a sampler whose samples diverge at these steps: say so, no record
             print(f"{method} K={K}: {e}", file=sys.stderr); continue
@@ -63,7 +72,7 @@ def table(a):
     print("|---|---|---|---|---|")
     for K in KS:
         near = lambda r: K - 1 <= r["nfe"] <= K          # Heun's NFE are odd (2K - 1): 9 and 19 sit with 10 and 20
-        learned = [r for r in records if r["family"] == "learned sampler" and near(r)]
+        learned = [r for r in records if r["family"] == "learned sampler" and r["model"] == "shipped teacher" and near(r)]
         free = sorted((r for r in records if r["family"] == "learning-free" and near(r)), key=lambda r: r["fid"])
         if not free: continue
         best = free[0]
@@ -71,11 +80,20 @@ def table(a):
                                              "no: it loses" if separated(best, learned[0]) else "tie (intervals overlap)")
         others = "; ".join(f"{r['method']} ({r['nfe']}) {cell(r)}" for r in free)
         print(f"| {K} | {cell(learned[0]) if learned else '·'} | {best['method']} {cell(best)} | {verdict} | {others} |")
+    students = [r for r in records if r["model"] != "shipped teacher"]
+    if not students: return
+    print("\n| PD student | its DDIM | DDSS GGDM+PRED+TIME learned for it | learned wins (intervals apart)? |\n|---|---|---|---|")
+    for N in (4, 2):
+        own = [r for r in students if r["K"] == N and r["sampler"] == "ddim"]
+        new = [r for r in students if r["K"] == N and r["sampler"] == "ggdm"]
+        if not own: continue
+        verdict = "·" if not new else ("**yes**" if separated(new[0], own[0]) else "no: it loses" if separated(own[0], new[0]) else "tie (intervals overlap)")
+        print(f"| {N} steps | {cell(own[0])} | {cell(new[0]) if new else '·'} | {verdict} |")
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("what", choices=["run", "table"])
-    p.add_argument("--part", default="all", choices=["baselines", "learned", "all"])
+    p.add_argument("--part", default="all", choices=["baselines", "learned", "students", "all"])
     p.add_argument("--samplers", default="results/ddss_recipe")
     p.add_argument("--out", default="results/seed_table_mnist.json")
     a = p.parse_args()
