@@ -19,7 +19,7 @@ from .metrics import FeatureNet, features, fid, inception_score, kid_subsets, lo
 
 # %% auto #0
 __all__ = ['FAMILIES', 'RESULTS_FORMAT', 'BASELINES', 'Reference', 'score_features', 'score', 'Result', 'save_results',
-           'load_results', 'generate_batches', 'generate', 'evaluate', 'separated', 'baseline_table']
+           'load_results', 'generate_batches', 'generate', 'summarize_sets', 'evaluate', 'separated', 'baseline_table']
 
 # %% ../nbs/42_evaluation.ipynb #c36c5f2c
 class Reference:
@@ -170,7 +170,7 @@ def generate(model, sampler: str, ts, n: int, **kw) -> tuple[Tensor, Tensor, int
     return torch.cat([o[0] for o in out]), torch.cat([o[1] for o in out]), out[0][2]
 
 # %% ../nbs/42_evaluation.ipynb #f20921a3
-def _summary(sets: list[dict]) -> dict:
+def summarize_sets(sets: list[dict]) -> dict:
     "The scores of one sample set, or of several: their means, standard deviations (n - 1) and each set's scores."
     if len(sets) == 1: return {k: v for k, v in sets[0].items() if k != "seed"}
     out = dict(repeats=sets)
@@ -229,7 +229,7 @@ def evaluate(model,                         # a model following the protocol
                   K=K, nfe=nfe, n=n, seed=seed, step_noise="per-sample", ranks=rank_world()[1],
                   feature_net=ref.net.name,
                   reference=ref.name, seconds=round(time.time() - t0, 1), device=str(device), train_seconds=train_seconds,
-                  provenance=provenance or {}, **_summary(sets)), samples
+                  provenance=provenance or {}, **summarize_sets(sets)), samples
 
 # %% ../nbs/42_evaluation.ipynb #d565f221
 def separated(a: dict,  # a record (Result) with repeats

@@ -17,7 +17,7 @@ whether the learned one wins with separated intervals (`fastddss.evaluation.sepa
 import argparse, statistics, sys
 from pathlib import Path
 import torch
-from fastddss.evaluation import Reference, evaluate, load_results, save_results, separated
+from fastddss.evaluation import Reference, evaluate, load_results, save_results, separated, summarize_sets
 from fastddss.ggdm import load_sampler
 from fastddss.models import ASSETS, load_model, load_teacher
 from fastddss.schedules import logsnr_grid
@@ -43,11 +43,9 @@ def _first_set(sampler_file: str | None, n: int) -> dict | None:
 
 def _merge(first: dict, rest: dict) -> dict:
     "One record of set 0 (`first`) and the sets of `rest`: the record `evaluate(..., repeats=REPEATS)` would have made."
-    sets = [dict(seed=0, **{k: first[k] for k in ("fid", "kid_x1e3", "inception_score")})] + (rest["repeats"] or [dict(seed=rest["seed"], **{k: rest[k] for k in ("fid", "kid_x1e3", "inception_score")})])
-    out = dict(rest, seed=0, seconds=round(first["seconds"] + rest["seconds"], 1), repeats=sets)
-    for k in ("fid", "kid_x1e3", "inception_score"):
-        out[k], out[k + "_std"] = statistics.mean(s[k] for s in sets), statistics.stdev(s[k] for s in sets)
-    return out
+    keys = ("fid", "kid_x1e3", "inception_score")
+    sets = [dict(seed=0, **{k: first[k] for k in keys})] + (rest["repeats"] or [dict(seed=rest["seed"], **{k: rest[k] for k in keys})])
+    return dict(rest, seed=0, seconds=round(first["seconds"] + rest["seconds"], 1), **summarize_sets(sets))
 
 def run(a):
     out = Path(a.out)
