@@ -163,6 +163,12 @@ def _lr(text: str) -> float:
     if v > 1e6: raise argparse.ArgumentTypeError(f"must be at most 1e6 (a learning rate), got {text}")
     return v
 
+def _backoff(text: str) -> float:
+    "An argparse type: the factor of the learning rate after a validation that is no better, in (0, 1]."
+    v = _positive(text)
+    if v > 1: raise argparse.ArgumentTypeError(f"must be at most 1 (1: never lower the learning rate), got {text}")
+    return v
+
 def _positive(text: str) -> float:
     "An argparse type: a finite number > 0 (learning rates, time limits)."
     try: v = float(text)
@@ -331,8 +337,10 @@ def _ddss_args(p):
     p.add_argument("--iters", type=_count(1), default=80, help="Adam iterations")
     p.add_argument("--batch-size", type=_count(2), default=64, help="samples per iteration (KID needs at least 2)")
     p.add_argument("--real-batch", type=_count(2), default=128, help="real digits per iteration (KID needs at least 2)")
-    p.add_argument("--lr", type=_lr, default=1e-2, help="Adam's learning rate: about the RMS move of the samples per iteration (with step scales)")
-    p.add_argument("--warmup", type=_count(0), default=None, help="iterations of linear warm-up before the cosine decay (default: a tenth of --iters)")
+    p.add_argument("--lr", type=_lr, default=3e-2, help="Adam's first learning rate: about the RMS move of the samples per iteration (with step scales)")
+    p.add_argument("--warmup", type=_count(0), default=None, help="iterations of linear warm-up (default: a tenth of --iters)")
+    p.add_argument("--backoff", type=_backoff, default=0.5, help="after each validation no better than the best: the learning rate times this, "
+                   "and back to the best sampler (1: never; without validation the learning rate decays on a cosine)")
     p.add_argument("--val-every", type=_count(0), default=10, help="score on fixed validation noise every this many iterations and keep the best sampler (0: never)")
     p.add_argument("--val-n", type=_count(2), default=500, help="validation samples (KID on the loss network against all the data)")
     p.add_argument("--no-scale-steps", action="store_true", help="one learning rate for every coefficient (no step scales)")
@@ -353,7 +361,7 @@ def _save_ddss(a, model, params, ck: dict, out: Path):
     "Write the sampler with its provenance, and the loss history, atomically on rank 0."
     params.info = dict(teacher=fingerprint(model), teacher_file=str(a.model or "shipped teacher_mnist.safetensors"), schedule=repr(model.schedule),
                        prediction=model.prediction, grid=a.grid, data=a.data or "mnist", features=a.features, iters=ck["step"], batch_size=a.batch_size, real_batch=a.real_batch, lr=a.lr,
-                       warmup=a.warmup, scale_steps=not a.no_scale_steps, start=a.start, validation=ck.get("validation"),
+                       warmup=a.warmup, backoff=a.backoff, scale_steps=not a.no_scale_steps, start=a.start, validation=ck.get("validation"),
                        seed=a.seed, seconds=round(ck["seconds"]), final_loss=ck["losses"][-1] if ck["losses"] else None)
     save_on_main(save_sampler, params, out / "sampler.safetensors")
     _write_json(ck["losses"], out / "history.json")
@@ -374,7 +382,7 @@ def _ddss_run(a, out: Path):
     _claim(out, a)
     try:
         ck = train_ddss(model, params, real, out, iters=a.iters, batch_size=a.batch_size, real_batch=a.real_batch,
-                        lr=a.lr, warmup=a.warmup, scale_steps=not a.no_scale_steps, val_every=a.val_every, val_n=a.val_n,
+                        lr=a.lr, warmup=a.warmup, backoff=a.backoff, scale_steps=not a.no_scale_steps, val_every=a.val_every, val_n=a.val_n,
                         seed=a.seed, remat=not a.no_remat, time_limit=a.time_limit, device=a.device, progress=not a.quiet,
                         feature_net=loss_net)
     except FloatingPointError as e:                            # the checkpoint holds the last good state: write it as the sampler

@@ -121,19 +121,31 @@ def _check_counts(iters, batch_size, real_batch, lr, n_real: int, ckpt_every):
 
 # %% ../nbs/51_ddss.ipynb #d71b2327
 class BestSampler:
-    "Scores `params` with `score()` (lower is better) after every `every` updates and the last, keeping the best state; checkpointed by `train_loop`."
-    def __init__(self, params: GGDM, score: Callable[[], float], every: int, last: int):
-        self.params, self.score, self.every, self.last = params, score, every, last
-        self.history, self.best = [], None      # [[updates, score], ...]; dict(updates, score, state)
+    "Scores `params` with `score()` (lower is better) after every `every` updates and the last, keeping the best state; with `plateau`, backs off; checkpointed by `train_loop`."
+    def __init__(self, params: GGDM, score: Callable[[], float], every: int, last: int,
+                 plateau: torch.optim.lr_scheduler.ReduceLROnPlateau | None = None): # on a score no better than the best: lower lr, back to the best
+        self.params, self.score, self.every, self.last, self.plateau = params, score, every, last, plateau
+        self.history, self.best = [], None      # [[updates, score], ...]; dict(updates, score, state, opt)
     def __call__(self, updates: int):
         if updates % self.every and updates != self.last: return
         try: value = float(self.score())
         except FloatingPointError: value = math.inf       # the sampler diverged on the validation noise: never the best
         self.history.append([updates, value])
+        opt = self.plateau.optimizer if self.plateau is not None else None
         if math.isfinite(value) and (self.best is None or value < self.best["score"]):
-            self.best = dict(updates=updates, score=value, state=copy.deepcopy(self.params.state_dict()))
-    def state_dict(self) -> dict: return dict(history=self.history, best=self.best)
-    def load_state_dict(self, state: dict): self.history, self.best = [list(h) for h in state["history"]], state["best"]
+            self.best = dict(updates=updates, score=value, state=copy.deepcopy(self.params.state_dict()),
+                             opt=copy.deepcopy(opt.state_dict()) if opt is not None else None)
+        if opt is None: return
+        lrs = [g["lr"] for g in opt.param_groups]
+        self.plateau.step(value)                          # patience 0: lowers the lr unless `value` is a new best
+        if self.best is not None and [g["lr"] for g in opt.param_groups] != lrs:   # backed off: the best state, the smaller lr
+            now = [g["lr"] for g in opt.param_groups]
+            self.params.load_state_dict(self.best["state"]); opt.load_state_dict(self.best["opt"])
+            for g, lr in zip(opt.param_groups, now): g["lr"] = lr
+    def state_dict(self) -> dict: return dict(history=self.history, best=self.best, plateau=self.plateau and self.plateau.state_dict())
+    def load_state_dict(self, state: dict):
+        self.history, self.best = [list(h) for h in state["history"]], state["best"]
+        if self.plateau is not None: self.plateau.load_state_dict(state["plateau"])
 
 def _validation_kid(model, params: GGDM, net, real_feats: Tensor, shape, n: int, seed: int, device, chunk: int = 250):
     "`score()` for `BestSampler`: KID of `n` samples from fixed per-sample noise (seed `seed`) against `real_feats`; each rank samples its shard."
@@ -157,8 +169,9 @@ def train_ddss(model,                   # the frozen teacher (a model following 
                iters: int = 100,        # Adam iterations in all
                batch_size: int = 64,    # samples per iteration (under torchrun each rank samples its shard)
                real_batch: int = 128,   # real images per iteration
-               lr: float = 1e-2,        # Adam's learning rate; with `scale_steps`, about the RMS move of the samples per iteration
-               warmup: int | None = None, # iterations of linear warm-up before the cosine decay to lr/10 (default: a tenth of `iters`)
+               lr: float = 3e-2,        # Adam's first learning rate; with `scale_steps`, about the RMS move of the samples per iteration
+               warmup: int | None = None, # iterations of linear warm-up (default: a tenth of `iters`)
+               backoff: float = 0.5,    # each validation no better than the best: lr times this, back to the best state (without validation: cosine decay)
                scale_steps: bool = True, # step scales from each coefficient's effect on the samples (`precondition`), so lr means the same at every K
                val_every: int = 10,     # score on fixed validation noise every this many iterations and keep the best sampler (0: never)
                val_n: int = 500,        # validation samples, against all of `real` on the loss features
@@ -175,13 +188,15 @@ def train_ddss(model,                   # the frozen teacher (a model following 
     _check_counts(iters, batch_size, real_batch, lr, len(real), ckpt_every)   # before any work or file
     warmup = iters // 10 if warmup is None else warmup
     _at_least("warmup", warmup, 0); _at_least("val_every", val_every, 0)
+    if isinstance(backoff, bool) or not isinstance(backoff, numbers.Real) or not 0 < backoff <= 1:
+        raise ValueError(f"backoff must be a number in (0, 1] (the factor of the learning rate after a validation that is no better), got {backoff!r}")
     if warmup >= iters and iters > 1: raise ValueError(f"warmup={warmup} leaves no iteration after the warm-up: pass warmup < iters={iters}")
     if val_every: _at_least("val_n", val_n, 2, ": KID compares at least 2 samples"); check_divisible(val_n, "val_n")
     check_divisible(batch_size)                       # under torchrun each rank samples an equal share of the batch
     net = (load_features("mnist", "loss") if feature_net is None else feature_net).to(device).eval().requires_grad_(False)
     with torch.no_grad(): real_feats = torch.cat([net.features(b.to(device)) for b in real.split(500)])
     config = dict(variant=params.variant, K=params.K, init_ts=params.init_ts.tolist(), start=fingerprint(params), iters=iters, batch_size=batch_size,
-                  real_batch=real_batch, lr=lr, warmup=warmup, scale_steps=scale_steps, val_every=val_every, val_n=val_n if val_every else 0,
+                  real_batch=real_batch, lr=lr, warmup=warmup, backoff=backoff if val_every else None, scale_steps=scale_steps, val_every=val_every, val_n=val_n if val_every else 0,
                   seed=seed, teacher=fingerprint(model),
                   features=getattr(net, "name", type(net).__name__))
     params.to(device)
@@ -190,11 +205,15 @@ def train_ddss(model,                   # the frozen teacher (a model following 
         gen = torch.Generator().manual_seed(derive_seed(seed, -2))
         precondition(model, params, torch.randn(16, *shape, generator=gen).to(device), torch.randn(params.K, 16, *shape, generator=gen).to(device),
                      generator=gen)
-    best = BestSampler(params, _validation_kid(model, params, net, real_feats, shape, val_n, derive_seed(seed, -1), device),
-                       val_every, iters) if val_every else None
-    if fresh and best is not None: best(0)            # the initialisation is the first candidate
     opt, seen = torch.optim.Adam(params.parameters(), lr=lr), {}
-    sched = warmup_cosine(opt, iters, warmup)
+    if val_every:                                     # the guard drives the step size: warm-up, then lower only when validation stops improving
+        sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1 / max(warmup, 1), total_iters=max(warmup - 1, 0))
+        plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=backoff, patience=0, threshold=0.0, threshold_mode="abs",
+                                                             min_lr=lr / 100) if backoff < 1 else None
+        best = BestSampler(params, _validation_kid(model, params, net, real_feats, shape, val_n, derive_seed(seed, -1), device),
+                           val_every, iters, plateau)
+        if fresh: best(0)                             # the initialisation is the first candidate
+    else: sched, best = warmup_cosine(opt, iters, warmup), None
     loss_fn = _loss_fn(model, params, opt, sched, net, real, real_feats, batch_size, real_batch, remat, device, seen)
     try:
         ck = train_loop(loss_fn, params, opt, out_dir, config, iters, seed=seed, sched=sched, sync=lambda: average_gradients(params),

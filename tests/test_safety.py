@@ -96,6 +96,8 @@ ROWS = [  # (argv, what the one line must say)
     (["distill", "--eval-steps", "4,x", "--out", "d"], "--eval-steps takes integers"),
     (["ddss", "--warmup", "-1", "--out", "d"], "argument --warmup: must be at least 0, got -1"),
     (["ddss", "--val-n", "1", "--out", "d"], "argument --val-n: must be at least 2"),
+    (["ddss", "--backoff", "1.5", "--out", "d"], "argument --backoff: must be at most 1 (1: never lower the learning rate), got 1.5"),
+    (["ddss", "--backoff", "0", "--out", "d"], "argument --backoff: must be a finite number > 0, got 0"),
     (["ddss", "--steps", "2", "--iters", "3", "--warmup", "5", "--out", "d"], "warmup=5 leaves no iteration after the warm-up: pass warmup < iters=3"),
     (["ddss", "--model", str(STUDENT4), "--steps", "5", "--out", "d"], "distilled to sample with DDIM in 4 step(s) on the linear grid, where DDSS would start; --steps 5"),
     (["ddss", "--variant", "ggdm", "--start", "dpm++", "--out", "d"], "DPM-Solver++(2M) weighs two predictions per step: it needs a ggdm+pred variant"),
