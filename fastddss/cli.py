@@ -472,9 +472,12 @@ def _sampler_arguments(p, steps: int = 10):
     p.add_argument("--steps", type=_count(1, MAX_STEPS), default=None, help=f"K, the sampler's steps (default: {steps}; a distilled student's own)")
     p.add_argument("--grid", default=None, metavar="{" + ",".join(GRIDS) + ",diffusers:SPACING[:OFFSET]}",
                    help="the time grid (default: the sampler's own, listed below)")
-    for h, (hyper, users) in _cli_hypers().items():
-        p.add_argument(_flag(h), dest=h, type=hyper.type, choices=hyper.choices, default=None,
-                       help=f"{hyper.help} ({', '.join(users)} only; default {hyper.default})".replace("%", "%%"))
+    for h, (hyper, users) in _cli_hypers().items():   # an option of several samplers (--order): each checks its own values (`sampler_options`)
+        rows = [SAMPLERS[u].hyper[h] for u in users]
+        choices = sorted({c for r in rows for c in r.choices}) if all(r.choices for r in rows) else None
+        what = "; ".join(f"{r.help} ({u}; default {r.default})" for u, r in zip(users, rows)) if len(users) > 1 else \
+               f"{hyper.help} ({users[0]} only; default {hyper.default})"
+        p.add_argument(_flag(h), dest=h, type=hyper.type, choices=choices, default=None, help=what.replace("%", "%%"))
     p.add_argument("--ggdm", default=None, metavar="FILE", help="a learned GGDM sampler (fastddss ddss), with its own steps and times: "
                    "not with --sampler, --steps, --grid or a sampler's option")
     line = lambda n, spec: f"  {n:<7} {spec.summary} [grid: {spec.grid}; options: {', '.join(map(_flag, spec.hyper)) or 'none'}]"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from .sampling import ddim, ddpm, to_model_dtype
 from .ggdm import GGDM, ggdm
-from .solvers import dpm_solver_pp, heun
+from .solvers import dpm_solver, dpm_solver_pp, heun
 from .redi import KnowledgeBase, redi
 
 # %% auto #0
@@ -50,6 +50,10 @@ SAMPLERS = {   # name -> SamplerSpec; the order is the order of `--help`
                         stochastic=True, label="DDPM"),
     "dpm++": SamplerSpec(dpm_solver_pp, "DPM-Solver++ (Lu et al. 2022b), multistep, data prediction", "linear",
                          {"order": Hyper(int, 2, "DPM-Solver++'s order: 1 is DDIM, 2 is DPM-Solver++(2M)", (1, 2))}, label="DPM-Solver++(2M)"),
+    "dpm": SamplerSpec(dpm_solver, "DPM-Solver (Lu et al. 2022a), singlestep, noise prediction; K is its NFE", "linear",
+                       {"order": Hyper(int, 3, "DPM-Solver's highest order (1 is DDIM; 3 with the paper's fast schedule of orders)", (1, 2, 3)),
+                        "solver_type": Hyper(str, "midpoint", "DPM-Solver's higher-order correction: midpoint (the paper's) or heun",
+                                             ("midpoint", "heun"))}, label="DPM-Solver"),
     "heun": SamplerSpec(heun, "EDM's deterministic Heun sampler (Karras et al. 2022)", "karras", nfe=lambda K, **h: 2 * K - 1,
                         label="EDM Heun"),
     "ggdm": SamplerSpec(ggdm, "a learned GGDM sampler (notebooks 31, 51): runs on its own times", None,
