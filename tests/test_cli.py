@@ -19,7 +19,7 @@ def test_help_lists_the_registry(capsys):
     with pytest.raises(SystemExit): main(["sample", "--help"])
     text = capsys.readouterr().out
     listed = re.findall(r"^  (\S+)", text.split("samplers (--sampler):\n")[1].split("\n\n")[0], re.M)
-    assert listed == CLI_SAMPLERS + ["--ggdm"] and CLI_SAMPLERS == ["ddim", "ddpm", "dpm++", "heun"]
+    assert listed == CLI_SAMPLERS + ["--ggdm"] and CLI_SAMPLERS == ["ddim", "ddpm", "dpm++", "dpm", "heun"]
     assert all(SAMPLERS[n].summary in text for n in CLI_SAMPLERS)
     grids = text.split("grids (--grid):\n")[1].strip().split("\n")
     assert grids[0] == ", ".join(GRIDS) and grids[1].strip().startswith("diffusers:SPACING[:OFFSET]")
@@ -28,6 +28,9 @@ def test_help_lists_the_registry(capsys):
 @pytest.mark.parametrize("args, message", [
     (["--sampler", "dpm++", "--eta", "0.5"], "eta does not apply to sampler 'dpm++'"),
     (["--sampler", "heun", "--variance", "fixed_large"], "variance does not apply to sampler 'heun'"),
+    (["--sampler", "dpm++", "--order", "3"], "order=3 for sampler 'dpm++': expected one of 1, 2"),   # --order is shared; each sampler checks its own
+    (["--sampler", "dpm", "--order", "4"], "argument --order: invalid choice: 4"),
+    (["--sampler", "ddim", "--solver-type", "heun"], "solver_type does not apply to sampler 'ddim'"),
     (["--ggdm", str(ASSETS / "ggdm_pred_time_k5.safetensors"), "--grid", "linear"], "--grid cannot go with --ggdm"),
     (["--sampler", "ggdm"], "unknown sampler 'ggdm'"),
     (["--model", "no/such/file.safetensors"], "no model at")])
