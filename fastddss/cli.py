@@ -340,7 +340,7 @@ def _ddss_args(p):
     p.add_argument("--lr", type=_lr, default=3e-2, help="Adam's first learning rate: about the RMS move of the samples per iteration (with step scales)")
     p.add_argument("--warmup", type=_count(0), default=None, help="iterations of linear warm-up (default: a tenth of --iters)")
     p.add_argument("--backoff", type=_backoff, default=0.5, help="after each validation no better than the best: the learning rate times this, "
-                   "and back to the best sampler (1: never; without validation the learning rate decays on a cosine)")
+                   "and back to the best sampler (1, or --val-every 0: no back-off, a cosine decay to lr/10 instead)")
     p.add_argument("--val-every", type=_count(0), default=10, help="score on fixed validation noise every this many iterations and keep the best sampler (0: never)")
     p.add_argument("--val-n", type=_count(2), default=500, help="validation samples (KID on the loss network against all the data)")
     p.add_argument("--no-scale-steps", action="store_true", help="one learning rate for every coefficient (no step scales)")

@@ -171,7 +171,7 @@ def train_ddss(model,                   # the frozen teacher (a model following 
                real_batch: int = 128,   # real images per iteration
                lr: float = 3e-2,        # Adam's first learning rate; with `scale_steps`, about the RMS move of the samples per iteration
                warmup: int | None = None, # iterations of linear warm-up (default: a tenth of `iters`)
-               backoff: float = 0.5,    # each validation no better than the best: lr times this, back to the best state (without validation: cosine decay)
+               backoff: float = 0.5,    # each validation no better than the best: lr times this, back to the best state (1, or no validation: cosine decay)
                scale_steps: bool = True, # step scales from each coefficient's effect on the samples (`precondition`), so lr means the same at every K
                val_every: int = 10,     # score on fixed validation noise every this many iterations and keep the best sampler (0: never)
                val_n: int = 500,        # validation samples, against all of `real` on the loss features
@@ -206,14 +206,14 @@ def train_ddss(model,                   # the frozen teacher (a model following 
         precondition(model, params, torch.randn(16, *shape, generator=gen).to(device), torch.randn(params.K, 16, *shape, generator=gen).to(device),
                      generator=gen)
     opt, seen = torch.optim.Adam(params.parameters(), lr=lr), {}
-    if val_every:                                     # the guard drives the step size: warm-up, then lower only when validation stops improving
+    plateau = None
+    if val_every and backoff < 1:                     # the guard drives the step size: warm-up, then lower only when validation stops improving
         sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1 / max(warmup, 1), total_iters=max(warmup - 1, 0))
-        plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=backoff, patience=0, threshold=0.0, threshold_mode="abs",
-                                                             min_lr=lr / 100) if backoff < 1 else None
-        best = BestSampler(params, _validation_kid(model, params, net, real_feats, shape, val_n, derive_seed(seed, -1), device),
-                           val_every, iters, plateau)
-        if fresh: best(0)                             # the initialisation is the first candidate
-    else: sched, best = warmup_cosine(opt, iters, warmup), None
+        plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=backoff, patience=0, threshold=0.0, threshold_mode="abs", min_lr=lr / 100)
+    else: sched = warmup_cosine(opt, iters, warmup)   # a fixed schedule: warm-up, then cosine decay to lr/10
+    best = BestSampler(params, _validation_kid(model, params, net, real_feats, shape, val_n, derive_seed(seed, -1), device),
+                       val_every, iters, plateau) if val_every else None
+    if fresh and best is not None: best(0)            # the initialisation is the first candidate
     loss_fn = _loss_fn(model, params, opt, sched, net, real, real_feats, batch_size, real_batch, remat, device, seen)
     try:
         ck = train_loop(loss_fn, params, opt, out_dir, config, iters, seed=seed, sched=sched, sync=lambda: average_gradients(params),
