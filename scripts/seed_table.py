@@ -95,8 +95,10 @@ def paired(a: dict, b: dict) -> str:
 def table(a):
     records = [r for f in [a.out, *a.more] if Path(f).exists() for r in load_results(f)[0]]
     cell = lambda r: f"{r['fid']:.3f} ± {r['fid_std']:.3f}"
-    print("| NFE | learned: DDSS GGDM+PRED+TIME | best learning-free at this NFE | learned wins (intervals apart)? | learned − best, same noise | every learning-free cell |")
-    print("|---|---|---|---|---|---|")
+    earlier = [r for f in a.earlier if Path(f).exists() for r in load_results(f)[0]]   # the earlier recipe's learned samplers, a column
+    print("| NFE | learned: DDSS GGDM+PRED+TIME | best learning-free at this NFE | learned wins (intervals apart)? | learned − best, same noise | every learning-free cell |"
+          + (" earlier recipe (warm-up, cosine decay, lr 0.01, 40 it.) |" if earlier else ""))
+    print("|---|---|---|---|---|---|" + ("---|" if earlier else ""))
     for K in KS:
         near = lambda r: K - 1 <= r["nfe"] <= K          # Heun's NFE are odd (2K - 1): 9 and 19 sit with 10 and 20
         learned = [r for r in records if r["family"] == "learned sampler" and r["model"] == "shipped teacher" and near(r)]
@@ -107,17 +109,21 @@ def table(a):
                                                        "no: it loses" if separated(best, learned[0]) else "tie (intervals overlap)")
         others = "; ".join(f"{r['method']} ({r['nfe']}) {cell(r)}" for r in free) or "not scored yet"
         best_cell = f"{best['method']} {cell(best)}" if best else "·"
+        old = [r for r in earlier if r["K"] == K and r["model"] == "shipped teacher"]
         print(f"| {K} | {cell(learned[0]) if learned else '·'} | {best_cell} | {verdict} | "
-              f"{paired(learned[0], best) if learned and best else '·'} | {others} |")
+              f"{paired(learned[0], best) if learned and best else '·'} | {others} |" + (f" {cell(old[0]) if old else '·'} |" if earlier else ""))
     students = [r for r in records if r["model"] != "shipped teacher"]
     if not students: return
-    print("\n| PD student | its DDIM | DDSS GGDM+PRED+TIME learned for it | learned wins (intervals apart)? | learned − DDIM, same noise |\n|---|---|---|---|---|")
+    print("\n| PD student | its DDIM | DDSS GGDM+PRED+TIME learned for it | learned wins (intervals apart)? | learned − DDIM, same noise |"
+          + (" earlier recipe |\n|---|---|---|---|---|---|" if earlier else "\n|---|---|---|---|---|"))
     for N in (4, 2):
         own = [r for r in students if r["K"] == N and r["sampler"] == "ddim"]
         new = [r for r in students if r["K"] == N and r["sampler"] == "ggdm"]
         if not own: continue
         verdict = "·" if not new else ("**yes**" if separated(new[0], own[0]) else "no: it loses" if separated(own[0], new[0]) else "tie (intervals overlap)")
-        print(f"| {N} steps | {cell(own[0])} | {cell(new[0]) if new else '·'} | {verdict} | {paired(new[0], own[0]) if new else '·'} |")
+        old = [r for r in earlier if r["K"] == N and r["model"] != "shipped teacher" and r["sampler"] == "ggdm"]
+        print(f"| {N} steps | {cell(own[0])} | {cell(new[0]) if new else '·'} | {verdict} | {paired(new[0], own[0]) if new else '·'} |"
+              + (f" {cell(old[0]) if old else '·'} |" if earlier else ""))
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -127,6 +133,8 @@ if __name__ == "__main__":
     p.add_argument("--out", default="results/seed_table_mnist.json")
     p.add_argument("--more", nargs="*", default=["results/seed_table_learned_mnist.json", "results/seed_table_students_mnist.json"],
                    help="table: more results files to read")
+    p.add_argument("--earlier", nargs="*", default=["results/seed_table_learned_cosine_mnist.json", "results/seed_table_students_cosine_mnist.json"],
+                   help="table: the earlier recipe's learned samplers (a last column)")
     a = p.parse_args()
     torch.set_grad_enabled(False)
     (run if a.what == "run" else table)(a)
