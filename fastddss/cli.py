@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse, contextlib, copy, json, math, os, shlex, shutil, signal, sys, textwrap, time, traceback
 from pathlib import Path
 import torch
+from torch import nn
 from tqdm.auto import tqdm
 from .distributed import barrier, gather, is_main, rank_world, save_on_main
 from .runs import atomic_write, check_settings, load_checkpoint, one_line, run_lock, save_atomic, save_json
@@ -455,8 +456,8 @@ def _distill_run(a, out: Path, eval_steps: list[int]):
 def _flag(h: str) -> str: return "--" + h.replace("_", "-")
 
 def _cli_samplers() -> list[str]:
-    "The registry's samplers whose hyper-parameters can all be given on the command line."
-    return [name for name, spec in SAMPLERS.items() if all(h.cli for h in spec.hyper.values())]
+    "The registry's samplers whose hyper-parameters can all be given on the command line (a model: as a file or hub id)."
+    return [name for name, spec in SAMPLERS.items() if all(h.cli or h.type is nn.Module for h in spec.hyper.values())]
 
 def _cli_hypers() -> dict:
     "Every hyper-parameter of those samplers: name -> (Hyper, the samplers that have it)."
@@ -477,10 +478,12 @@ def _sampler_arguments(p, steps: int = 10):
         choices = sorted({c for r in rows for c in r.choices}) if all(r.choices for r in rows) else None
         what = "; ".join(f"{r.help} ({u}; default {r.default})" for u, r in zip(users, rows)) if len(users) > 1 else \
                f"{hyper.help} ({users[0]} only; default {hyper.default})"
-        p.add_argument(_flag(h), dest=h, type=hyper.type, choices=choices, default=None, help=what.replace("%", "%%"))
+        if not hyper.cli: what += ": a model file, a diffusers folder or a hub id"
+        p.add_argument(_flag(h), dest=h, type=hyper.type if hyper.cli else str, choices=choices, default=None,
+                       metavar=None if hyper.cli else "MODEL", help=what.replace("%", "%%"))
     p.add_argument("--ggdm", default=None, metavar="FILE", help="a learned GGDM sampler (fastddss ddss), with its own steps and times: "
                    "not with --sampler, --steps, --grid or a sampler's option")
-    line = lambda n, spec: f"  {n:<7} {spec.summary} [grid: {spec.grid}; options: {', '.join(map(_flag, spec.hyper)) or 'none'}]"
+    line = lambda n, spec: f"  {n:<7} {spec.summary} [grid: {spec.grid or 'its own, adaptive'}; options: {', '.join(map(_flag, spec.hyper)) or 'none'}]"
     p.epilog = "\n".join(["samplers (--sampler):", *(line(n, SAMPLERS[n]) for n in names),
                           *([f"  --ggdm FILE: {SAMPLERS['ggdm'].summary}"] if "ggdm" in SAMPLERS else []),
                           "", "grids (--grid):", "  " + ", ".join(GRIDS),
@@ -489,6 +492,8 @@ def _sampler_arguments(p, steps: int = 10):
     p.formatter_class, p.description = argparse.RawDescriptionHelpFormatter, textwrap.fill(p.description or "", 100)
 
 # %% ../nbs/61_cli.ipynb #a3782a54
+def _steps(name: str, K: int) -> str: return "adaptive steps" if SAMPLERS[name].adaptive else f"K={K}"
+
 def _choose_sampler(a, model, steps: int = 10) -> tuple:
     "(sampler, grid, K, hyper-parameters) from the command line, checked against the registry; a learned GGDM sampler with --ggdm."
     given = {h: getattr(a, h) for h in _cli_hypers() if getattr(a, h) is not None}
@@ -502,8 +507,14 @@ def _choose_sampler(a, model, steps: int = 10) -> tuple:
     if name not in _cli_samplers():
         raise SystemExit(f"unknown sampler {name!r}: expected one of {', '.join(_cli_samplers())} "
                          "(a learned GGDM sampler: --ggdm FILE; ReDi: fastddss redi)")
+    for h, hy in SAMPLERS[name].hyper.items():                      # a model option (CCDF's --start): loaded like --model
+        if h in given and hy.type is nn.Module: given[h] = _load(given[h], a.device)
     try: hyper = sampler_options(name, **given)
     except ValueError as e: raise SystemExit(str(e)) from None
+    if SAMPLERS[name].adaptive:                                      # it chooses its own steps, per sample
+        clash = [f"--{o}" for o in ("steps", "grid") if getattr(a, o) is not None]
+        if clash: raise SystemExit(f"--sampler {name} chooses its own steps per sample: leave out {', '.join(clash)} (--max-steps caps its attempts)")
+        return name, None, 0, hyper
     N = getattr(model, "N", 0)                                       # a distilled student's own steps (0: any)
     K = (N or steps) if a.steps is None else a.steps
     if N and not getattr(a, "off_grid", False) and (K != N or name != "ddim" or (a.grid or "linear") != "linear"):
@@ -603,7 +614,7 @@ def _sample(a):
             x = gather(torch.cat([x for _, x, _ in batches]))
             if out.suffix.lower() == ".png": save_on_main(_write_grid, x, out, a.nrow)
             else: save_on_main(save_atomic, x, out)
-    _say(f"{a.n} samples ({name}, K={K}) written to {out}")
+    _say(f"{a.n} samples ({name}, {_steps(name, K)}) written to {out}")
 
 # %% ../nbs/61_cli.ipynb #8aebde48
 def _eval_args(p):
@@ -641,7 +652,7 @@ def _eval_run(a):
     if grid and grid.startswith("diffusers"): rec["grid"] = grid
     _write_results(a.out, [rec], a, f"one scored sampler run, {a.n} samples" + (f" x {a.repeats} independent sets" if a.repeats > 1 else "") + f", on the {a.network} network")
     pm = lambda k, fmt: f"{rec[k]:{fmt}}" + (f" ± {rec[k + '_std']:{fmt}}" if rec.get(k + "_std") is not None else "")
-    _say(f"{name} K={K} NFE={rec['nfe']}: {_fid(rec)} {pm('fid', '.2f')}, KID x 1e3 {pm('kid_x1e3', '.1f')}, IS {_is(rec)} "
+    _say(f"{name} {_steps(name, K)} NFE={rec['nfe']}: {_fid(rec)} {pm('fid', '.2f')}, KID x 1e3 {pm('kid_x1e3', '.1f')}, IS {_is(rec)} "
          f"({a.n} samples" + (f" x {a.repeats} sets, mean ± sd" if a.repeats > 1 else "") + f"); record written to {a.out}")
 
 # %% ../nbs/61_cli.ipynb #1e1c9f66

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, math, statistics, time
 from pathlib import Path
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 from tqdm.auto import tqdm
 from .distributed import SampleNoise, gather, is_main, rank_world, sample_randn, shard
 from .runs import save_json
@@ -75,7 +75,7 @@ class Result(dict):
     "One scored sampler run: a dict with exactly the fields of `Result.FIELDS` and `Result.OPTIONAL` (None unless repeated)."
     FIELDS = {"method": "the label of tables and plots", "family": "one of FAMILIES", "model": "which model was sampled",
               "sampler": "a key of SAMPLERS", "hyper": "its hyper-parameters", "grid": "the grid's name, 'learned' or 'custom'",
-              "times": "the time grid", "K": "steps", "nfe": "network evaluations per sample, counted", "n": "samples",
+              "times": "the time grid", "K": "steps", "nfe": "network evaluations per sample, counted (an adaptive sampler's: the mean over samples)", "n": "samples",
               "seed": "initial-noise seed (step noise: seed + 1)", "step_noise": "how the step noise was drawn",
               "ranks": "processes", "feature_net": "the feature network", "reference": "the reference set",
               "fid": "FID (MNIST features unless the feature net says otherwise)", "kid_x1e3": "KID x 1e3",
@@ -90,11 +90,12 @@ class Result(dict):
         if missing or unknown: raise ValueError(f"a Result has exactly the fields {list(self.FIELDS)}; missing {missing}, unknown {unknown}")
         if fields["family"] not in FAMILIES: raise ValueError(f"family must be one of {FAMILIES}, got {fields['family']!r}")
         num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-        bad = [k for k in ("fid", "kid_x1e3") if not num(fields[k])] + [k for k in ("K", "nfe", "n") if not (num(fields[k]) and fields[k] == int(fields[k]))]
+        bad = [k for k in ("fid", "kid_x1e3") if not num(fields[k])] + [k for k in ("K", "n") if not (num(fields[k]) and fields[k] == int(fields[k]))]
+        bad += [] if num(fields["nfe"]) and fields["nfe"] >= 0 else ["nfe"]
         bad += [k for k in ("inception_score", "train_seconds", "fid_std", "kid_x1e3_std", "inception_score_std") if fields[k] is not None and not num(fields[k])]
         if fields["repeats"] is not None and not (isinstance(fields["repeats"], list) and len(fields["repeats"]) >= 2 and fields["fid_std"] is not None):
             bad.append("repeats")
-        if bad: raise ValueError(f"a Result's {', '.join(bad)} must be finite numbers (counts whole; repeats a list of 2 or more sets with fid_std), "
+        if bad: raise ValueError(f"a Result's {', '.join(bad)} must be finite numbers (K and n whole; repeats a list of 2 or more sets with fid_std), "
                                  f"got {', '.join(repr(fields[k]) for k in bad)}")
         super().__init__(fields)
 
@@ -127,7 +128,7 @@ def _block_batches(n: int, shape, seed: int, idx: Tensor, batch_size: int):
 
 def generate_batches(model,               # a model following the protocol
                      sampler: str,        # a key of SAMPLERS
-                     ts,                  # the time grid, or None for a learned GGDM sampler's own (params=)
+                     ts,                  # the time grid, or None for a learned GGDM sampler's own (params=) or an adaptive sampler's
                      n: int,              # samples 0, ..., n-1 in all (this rank draws its shard)
                      *,
                      index=None,          # which of them to draw (default: all n), e.g. those a killed run did not write
@@ -141,7 +142,7 @@ def generate_batches(model,               # a model following the protocol
                      limit: float | None = None, # stop when a sample leaves [-limit, limit] or is not finite (the data lie in [-1, 1])
                      **hyper,             # the sampler's hyper-parameters
                     ):
-    "This rank's shard of samples 0..n-1, a batch at a time: (indices, samples on the CPU, NFE per sample); memory does not grow with n."
+    "This rank's shard of samples 0..n-1, a batch at a time: (indices, samples on the CPU, NFE per sample: the batch's mean for an adaptive sampler)."
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}: expected one of {sorted(SAMPLERS)}")
     if initial not in ("block", "per-sample"): raise ValueError(f"initial must be 'block' or 'per-sample', got {initial!r}")
     if batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {batch_size}")
@@ -150,24 +151,29 @@ def generate_batches(model,               # a model following the protocol
     idx = index[shard(len(index))]
     if initial == "block": batches = _block_batches(n, shape, seed, idx.sort().values, batch_size)
     else: batches = ((ib, sample_randn(seed, ib, shape)) for ib in idx.split(batch_size))
-    steps = len(ts) - 1 if ts is not None else hyper["params"].K
+    spec = SAMPLERS[sampler]
+    steps = len(ts) - 1 if ts is not None else hyper["params"].K if "params" in hyper else 0   # 0: an adaptive sampler's
     counter = CountingModel(model.to(device))
+    nets = {h: CountingModel(v.to(device)) for h, v in hyper.items() if isinstance(v, nn.Module) and hasattr(v, "schedule")}   # CCDF's generator
+    hyper, calls_of = hyper | nets, lambda: counter.calls + sum(n.calls for n in nets.values())
     with torch.no_grad():
-        for ib, z in tqdm(batches, total=-(-len(idx) // batch_size), desc=f"{sampler} K={steps}", disable=not (progress and is_main()), leave=False):
-            calls = counter.calls
-            x = SAMPLERS[sampler](counter, z.to(device), ts, noise=SampleNoise(seed + 1, ib, steps, shape), **hyper).cpu()
+        for ib, z in tqdm(batches, total=-(-len(idx) // batch_size), desc=f"{sampler} K={steps}" if steps else sampler, disable=not (progress and is_main()), leave=False):
+            calls, rows = calls_of(), counter.rows
+            x = spec(counter, z.to(device), ts, noise=SampleNoise(seed + 1, ib, spec.draws(steps, **hyper), shape), **hyper).cpu()
             if limit is not None and not (torch.isfinite(x).all() and x.abs().max() <= limit):
                 worst = x.abs().nan_to_num(float("inf")).max().item()
                 raise ValueError(f"the samples diverged: values up to {worst:.3g} where the data lie in [-1, 1] ({sampler}, K={steps}): "
                                  "this sampler does not work on this grid at these steps for this model; use more steps or another grid")
-            yield ib, x, counter.calls - calls
+            yield ib, x, (counter.rows - rows) / len(ib) if spec.adaptive else calls_of() - calls
 
 def generate(model, sampler: str, ts, n: int, **kw) -> tuple[Tensor, Tensor, int]:
     "This rank's shard of samples 0..n-1 at once (`generate_batches`' arguments): (indices, samples on the CPU, NFE per sample)."
     shape = kw.get("shape", (1, 28, 28))
     out = list(generate_batches(model, sampler, ts, n, **kw))
     if not out: return torch.zeros(0, dtype=torch.long), torch.zeros(0, *shape), 0   # more ranks than samples: nothing for this one
-    return torch.cat([o[0] for o in out]), torch.cat([o[1] for o in out]), out[0][2]
+    idx = torch.cat([o[0] for o in out])
+    nfe = sum(o[2] * len(o[0]) for o in out) / len(idx) if SAMPLERS[sampler].adaptive else out[0][2]
+    return idx, torch.cat([o[1] for o in out]), nfe
 
 # %% ../nbs/42_evaluation.ipynb #f20921a3
 def summarize_sets(sets: list[dict]) -> dict:
@@ -205,7 +211,9 @@ def evaluate(model,                         # a model following the protocol
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}: expected one of {', '.join(SAMPLERS)}")
     if n < 2: raise ValueError(f"n={n} samples: FID and KID need at least 2 (use thousands for a number worth reporting)")
     if grid == "default": grid = SAMPLERS[sampler].grid      # the grid the sampler is made for (None: it brings its own times)
-    if grid is None and "params" not in hyper: raise ValueError("grid=None takes the times of a learned sampler passed as params=")
+    spec = SAMPLERS[sampler]
+    if grid is None and "params" not in hyper and not spec.adaptive:
+        raise ValueError("grid=None takes the times of a learned sampler passed as params= (or an adaptive sampler's own)")
     ts = (None if grid is None else GRIDS[grid](model.schedule, K) if isinstance(grid, str) else torch.as_tensor(grid, dtype=torch.float64))
     shape = sample_shape(model) if shape is None else tuple(shape)
     if tuple(ref.images.shape[1:]) != shape:
@@ -214,18 +222,20 @@ def evaluate(model,                         # a model following the protocol
     if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1: raise ValueError(f"repeats must be a whole number >= 1, got {repeats!r}")
     t0, sets, samples = time.time(), [], None
     for r in range(repeats):
-        kept, feats, nfe = [], [], 0
-        for _, x, nfe in generate_batches(model, sampler, ts, n, shape=shape, seed=seed + 2 * r, batch_size=batch_size, device=device,
+        kept, feats, nfes = [], [], []
+        for ib, x, nfe in generate_batches(model, sampler, ts, n, shape=shape, seed=seed + 2 * r, batch_size=batch_size, device=device,
                                           progress=progress, limit=limit, **hyper):
+            nfes.append((nfe, len(ib)))
             if keep_samples and r == 0: kept.append(x)
             else: feats.append(features(ref.net, x.clamp(-1, 1)))
         if kept: samples = gather(torch.cat(kept))
         f = features(ref.net, samples.clamp(-1, 1)) if kept else gather(torch.cat(feats))
         sets.append(dict(seed=seed + 2 * r, **score_features(f, ref)))
-    grid_name = grid if isinstance(grid, str) else "learned" if grid is None else "custom"
+        if r == 0 and nfes: nfe = round(sum(v * m for v, m in nfes) / sum(m for _, m in nfes), 2) if spec.adaptive else nfes[-1][0]
+    grid_name = grid if isinstance(grid, str) else "adaptive" if grid is None and spec.adaptive else "learned" if grid is None else "custom"
     return Result(method=method or method_name(sampler, grid_name, hyper), family=family, model=model_name, sampler=sampler,
                   hyper={k: v if isinstance(v, (int, float, str, bool)) else repr(v) for k, v in hyper.items()},
-                  grid=grid_name, times=ts.tolist() if ts is not None else hyper["params"].times().tolist(),
+                  grid=grid_name, times=ts.tolist() if ts is not None else hyper["params"].times().tolist() if "params" in hyper else [],
                   K=K, nfe=nfe, n=n, seed=seed, step_noise="per-sample", ranks=rank_world()[1],
                   feature_net=ref.net.name,
                   reference=ref.name, seconds=round(time.time() - t0, 1), device=str(device), train_seconds=train_seconds,

@@ -117,14 +117,14 @@ def load_teacher(path=None,                 # a teacher file written by `export_
 
 # %% ../nbs/20_models.ipynb #1dad67c7
 class CountingModel(nn.Module):
-    "Wrap a model (same protocol) and count its evaluations in `calls`."
+    "Wrap a model (same protocol) and count its evaluations in `calls`, and the samples evaluated in `rows`."
     def __init__(self, model):
         super().__init__()
-        self.model, self.calls = model, 0
+        self.model, self.calls, self.rows = model, 0, 0
         self.schedule, self.prediction = model.schedule, model.prediction
         self.clip_x = getattr(model, "clip_x", None)
     def forward(self, z, t):
-        self.calls += 1
+        self.calls += 1; self.rows += z.shape[0]
         return self.model(z, t)
 
 # %% ../nbs/20_models.ipynb #d9b0b556

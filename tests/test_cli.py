@@ -9,7 +9,7 @@ from fastddss.sampling import ddpm
 from fastddss.samplers import SAMPLERS
 from fastddss.schedules import GRIDS, linear_grid
 
-CLI_SAMPLERS = [n for n, spec in SAMPLERS.items() if all(h.cli for h in spec.hyper.values())]
+CLI_SAMPLERS = [n for n, spec in SAMPLERS.items() if all(h.cli or h.type is torch.nn.Module for h in spec.hyper.values())]
 
 def _sample(tmp_path, name, *args):
     main(["sample", "--steps", "3", "-n", "4", "--seed", "5", *args, "--out", str(tmp_path / f"{name}.pt")])
@@ -19,7 +19,7 @@ def test_help_lists_the_registry(capsys):
     with pytest.raises(SystemExit): main(["sample", "--help"])
     text = capsys.readouterr().out
     listed = re.findall(r"^  (\S+)", text.split("samplers (--sampler):\n")[1].split("\n\n")[0], re.M)
-    assert listed == CLI_SAMPLERS + ["--ggdm"] and CLI_SAMPLERS == ["ddim", "ddpm", "dpm++", "dpm", "heun"]
+    assert listed == CLI_SAMPLERS + ["--ggdm"] and CLI_SAMPLERS == ["ddim", "ddpm", "dpm++", "dpm", "heun", "ggf", "ccdf"]
     assert all(SAMPLERS[n].summary in text for n in CLI_SAMPLERS)
     grids = text.split("grids (--grid):\n")[1].strip().split("\n")
     assert grids[0] == ", ".join(GRIDS) and grids[1].strip().startswith("diffusers:SPACING[:OFFSET]")
@@ -33,6 +33,12 @@ def test_help_lists_the_registry(capsys):
     (["--sampler", "ddim", "--solver-type", "heun"], "solver_type does not apply to sampler 'ddim'"),
     (["--ggdm", str(ASSETS / "ggdm_pred_time_k5.safetensors"), "--grid", "linear"], "--grid cannot go with --ggdm"),
     (["--sampler", "ggdm"], "unknown sampler 'ggdm'"),
+    (["--sampler", "ggf", "--grid", "linear"], "--sampler ggf chooses its own steps per sample: leave out --steps, --grid"),
+    (["--sampler", "ggf", "--rtol", "-1"], "rtol=-1.0 for sampler 'ggf' is out of range"),
+    (["--sampler", "ccdf"], "sampler 'ccdf' needs start"),
+    (["--sampler", "ccdf", "--start", "no/such/student.safetensors"], "no model at no/such/student.safetensors"),
+    (["--sampler", "ccdf", "--start", str(ASSETS / "pd_student_1.safetensors"), "--t0", "2"], "t0=2.0 for sampler 'ccdf' is out of range"),
+    (["--sampler", "ddim", "--start", str(ASSETS / "pd_student_1.safetensors")], "start does not apply to sampler 'ddim'"),
     (["--model", "no/such/file.safetensors"], "no model at")])
 def test_refused_in_one_line(tmp_path, args, message):
     with pytest.raises(SystemExit, match=re.escape(message)): _sample(tmp_path, "x", *args)
@@ -66,3 +72,24 @@ def test_eval_repeats_gives_error_bars(tmp_path):
     with pytest.raises(ValueError, match="one sample set: a win needs error bars"): separated(rec, single)
     main(["compare", "--results", str(tmp_path / "r"), "--out", str(tmp_path / "c.md"), "--plot", str(tmp_path / "c.png")])
     assert f"{rec['fid']:.2f} ± {rec['fid_std']:.2f}" in (tmp_path / "c.md").read_text()
+
+
+def test_ggf_and_ccdf_reach_their_functions(tmp_path):
+    "`--sampler ggf --rtol` and `--sampler ccdf --start --t0` give what the functions give with the same per-sample noise."
+    from fastddss.adaptive import ggf
+    from fastddss.ccdf import ccdf
+    from fastddss.models import load_student
+    teacher, shape = load_teacher(), (1, 28, 28)
+    z = torch.randn(4, *shape, generator=torch.Generator().manual_seed(5))
+    got = load_checkpoint(_sample_noK(tmp_path, "g", "--sampler", "ggf", "--rtol", "0.5"))
+    with torch.no_grad(): want = ggf(teacher, z, None, rtol=0.5, noise=SampleNoise(6, torch.arange(4), 1000, shape))
+    torch.testing.assert_close(got, want, atol=1e-4, rtol=0)
+    student = str(ASSETS / "pd_student_1.safetensors")
+    got = _sample(tmp_path, "c", "--sampler", "ccdf", "--start", student, "--t0", "0.4")
+    with torch.no_grad():
+        want = ccdf(teacher, z, linear_grid(teacher.schedule, 3), start=load_student(student, like=teacher), t0=0.4, noise=SampleNoise(6, torch.arange(4), 4, shape))
+    torch.testing.assert_close(got, want, atol=1e-4, rtol=0)
+
+def _sample_noK(tmp_path, name, *args):
+    main(["sample", "-n", "4", "--seed", "5", *args, "--out", str(tmp_path / f"{name}.pt")])
+    return tmp_path / f"{name}.pt"

@@ -32,8 +32,9 @@ def rows(teacher):
     "(name, spec, grid, hyper) of every registry row on the teacher, K = 3."
     K, zkb = 3, torch.randn(4, 1, 28, 28, generator=torch.Generator().manual_seed(5))
     objects = {"ggdm": dict(params=GGDM(linear_grid(teacher.schedule, K))),
-               "redi": dict(kb=build_kb(teacher, zkb, linear_grid(teacher.schedule, K), (1, 2), progress=False), key_step=1, value_step=2)}
-    assert set(objects) | {"ddim", "ddpm", "dpm++", "dpm", "heun"} == set(SAMPLERS)
+               "redi": dict(kb=build_kb(teacher, zkb, linear_grid(teacher.schedule, K), (1, 2), progress=False), key_step=1, value_step=2),
+               "ccdf": dict(start=teacher)}
+    assert set(objects) | {"ddim", "ddpm", "dpm++", "dpm", "heun", "ggf"} == set(SAMPLERS)
     return [(name, spec, None if spec.grid is None else GRIDS[spec.grid](teacher.schedule, K), sampler_options(name, **objects.get(name, {})))
             for name, spec in SAMPLERS.items()]
 

@@ -1,0 +1,80 @@
+"""CCDF (notebook 34) with the shipped teacher, both uses:
+- generation: the shipped 1-step progressive-distillation student's sample, diffused to t0 and refined by K teacher DDIM steps
+  (NFE K + 1), against the students alone and the teacher alone (DDIM, DPM-Solver++(2M), linear grid) at equal NFE;
+  3 sets x 5,000 samples (noise seeds 2r, 2r + 1), FID (MNIST features) on the eval network against the 4,500 training digits.
+- inverse problems on the 500 held-out digits: inpainting of the lower half and 4x super-resolution (average pooling), from
+  the consistent image nearest the training mean, μ - A⁺(Aμ - y), with data consistency on every x̂; CCDF at t0 < 1 against the same sampler from pure noise (t0 = 1); PSNR against the
+  clean digits (data range [-1, 1]) and the eval classifier's accuracy on the restored digits, mean ± sd over 3 noise seeds.
+Finished records are kept in the output file (an interrupted run resumes).
+Usage: python scripts/ccdf_table.py [output, default results/ccdf_mnist.json]"""
+import statistics, sys
+from pathlib import Path
+import torch
+from fastddss.ccdf import ccdf, data_consistency, inpainting, super_resolution
+from fastddss.data import load_mnist
+from fastddss.evaluation import Reference, evaluate, load_results, save_results
+from fastddss.metrics import load_classifier
+from fastddss.models import ASSETS, load_student, load_teacher
+from fastddss.schedules import linear_grid
+
+out = Path(sys.argv[1] if len(sys.argv) > 1 else "results/ccdf_mnist.json")
+what = ("CCDF with the shipped teacher (scripts/ccdf_table.py): generation from the 1-step PD student's sample (3 sets x 5,000, eval network) "
+        "against the students and the teacher alone at equal NFE; inverse problems on the 500 held-out digits under 'inverse'")
+doc = load_results(out)[1] if out.exists() else {}
+records, inverse = (load_results(out)[0] if out.exists() else []), doc.get("inverse", [])
+teacher, ref = load_teacher(), Reference.mnist("eval")
+student1 = load_student(ASSETS / "pd_student_1.safetensors", like=teacher)
+def save():
+    save_results(out, records, what=what, how="python scripts/ccdf_table.py", inverse=inverse)
+def done(method, nfe): return any(r["method"] == method and r["nfe"] == nfe for r in records)
+def run(method, nfe, *args, **kw):
+    if done(method, nfe): return
+    rec, _ = evaluate(*args, n=5000, progress=False, keep_samples=False, repeats=3, method=method, **kw)
+    records.append(rec); save()
+    print(f"{method:34s} NFE={rec['nfe']}: FID {rec['fid']:.3f} ± {rec['fid_std']:.3f} ({rec['seconds']:.0f} s)", flush=True)
+
+# generation
+for N in (1, 2, 4):
+    st = load_student(ASSETS / f"pd_student_{N}.safetensors", like=teacher)
+    run("progressive distillation", N, st, "ddim", N, ref, grid="linear", family="new model", model_name=f"pd_student_{N}", provenance=st.meta, train_seconds=None)
+for K in (2, 3, 4, 5):
+    run("DDIM linear", K, teacher, "ddim", K, ref, grid="linear")
+    if K >= 3: run("DPM-Solver++(2M) linear", K, teacher, "dpm++", K, ref, grid="linear")
+for eta, Ks in ((0.0, (1, 2, 3, 4)), (1.0, (2, 4))):
+    for t0 in (0.3, 0.5, 0.7):
+        for K in Ks:
+            run(f"CCDF PD-1 t0={t0}" + (" eta=1" if eta else ""), K + 1, teacher, "ccdf", K, ref, grid="linear", family="new model",
+                model_name="shipped teacher + pd_student_1", provenance=student1.meta, train_seconds=None, start=student1, t0=t0, eta=eta)
+
+# inverse problems
+x, y_lab = load_mnist("held_out")
+mu = load_mnist("train")[0].mean(0, keepdim=True)
+clf = load_classifier("eval")
+mask = torch.ones(1, 1, 28, 28); mask[..., 14:, :] = 0
+tasks = {"inpaint lower half": inpainting(mask), "super-resolution 4x": super_resolution(4)}
+def psnr(a, b): return (10 * torch.log10(4 / ((a - b) ** 2).flatten(1).mean(1))).mean().item()
+def score(xr): return dict(psnr=psnr(xr.clamp(-1, 1), x), accuracy=(clf(xr.clamp(-1, 1)).argmax(1) == y_lab).float().mean().item())
+def add(task, method, t0, K, eta, scores):
+    row = dict(task=task, method=method, t0=t0, K=K, eta=eta, nfe=K, seeds=len(scores))
+    for k in ("psnr", "accuracy"):
+        v = [s[k] for s in scores]
+        row[k], row[k + "_std"] = statistics.mean(v), (statistics.stdev(v) if len(v) > 1 else 0.0)
+    inverse.append(row); save()
+    print(f"{task:20s} {method:28s} NFE={K:2d}: PSNR {row['psnr']:.2f} ± {row['psnr_std']:.2f} dB, accuracy {row['accuracy']:.3f} ± {row['accuracy_std']:.3f}", flush=True)
+configs = [(1.0, K, eta) for K in (2, 5, 10, 20) for eta in (0.0, 1.0)] + [(t0, K, eta) for t0 in (0.3, 0.5, 0.7) for K in (2, 5) for eta in (0.0, 1.0)]
+with torch.no_grad():
+    for task, (A, Ap) in tasks.items():
+        y = A(x)
+        if not any(r["task"] == task and r["method"] == "A⁺y" for r in inverse): add(task, "A⁺y", None, 0, None, [score(Ap(y))])
+        proj = data_consistency(A, Ap, y)
+        start = proj(mu.expand_as(x))                                # consistent with y, the training mean elsewhere
+        if not any(r["task"] == task and r["method"] == "mean fill" for r in inverse): add(task, "mean fill", None, 0, None, [score(start)])
+        for t0, K, eta in configs:
+            method = ("from noise" if t0 == 1.0 else f"CCDF t0={t0}") + (" eta=1" if eta else "")
+            if any(r["task"] == task and r["method"] == method and r["K"] == K for r in inverse): continue
+            scores = []
+            for seed in range(3):
+                g = torch.Generator().manual_seed(100 + seed)
+                noise = [torch.randn(x.shape, generator=g) for _ in range(K + 1)]
+                scores.append(score(ccdf(teacher, torch.zeros_like(x), linear_grid(teacher.schedule, K), start=start, t0=t0, eta=eta, project=proj, noise=noise)))
+            add(task, method, t0, K, eta, scores)
