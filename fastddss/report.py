@@ -14,8 +14,9 @@ __all__ = ['BUCKETS', 'MAIN_METHODS', 'collect', 'pivot', 'plot_fid_vs_nfe']
 # %% ../nbs/43_comparison.ipynb #7a0a8c1a
 def collect(results="results",        # a folder of results files (fastddss.results/1)
             max_nfe: int = 50,         # leave out many-step reference runs
+            n: int | None = 5000,      # only runs of this many samples per set (FID's bias falls with n: other sizes do not compare); None: all
            ) -> list[Result]:
-    "Every record of every results file in `results`, once each, sorted by NFE then FID."
+    "Every record of every results file in `results` (of `n` samples per set), once each, sorted by NFE then FID."
     seen, rows = set(), []
     for f in sorted(Path(results).glob("*.json")):
         try: doc = json.loads(f.read_text())
@@ -23,11 +24,11 @@ def collect(results="results",        # a folder of results files (fastddss.resu
         if not isinstance(doc, dict) or doc.get("format") != RESULTS_FORMAT: continue   # another kind of file (a run's settings)
         for r in load_results(f)[0]:                 # a results file with a bad record is an error, not skipped
             key = tuple(r[k] for k in ("method", "model", "nfe", "n", "seed", "feature_net", "reference"))
-            if r["nfe"] <= max_nfe and key not in seen: seen.add(key); rows.append(r)   # a run copied into two files counts once
+            if r["nfe"] <= max_nfe and (n is None or r["n"] == n) and key not in seen: seen.add(key); rows.append(r)   # a run copied into two files counts once
     return sorted(rows, key=lambda r: (r["nfe"], r["fid"]))
 
 # %% ../nbs/43_comparison.ipynb #5e453cb3
-BUCKETS = ((1, 1), (2, 2), (4, 5), (8, 10), (12, 15), (19, 20), (25, 25))  # NFE ranges of the table's columns
+BUCKETS = ((1, 1), (2, 2), (3, 3), (4, 5), (8, 10), (12, 15), (19, 20), (25, 25), (30, 50))  # NFE ranges of the table's columns
 
 def pivot(rows: list[dict], buckets=BUCKETS) -> str:
     "A markdown table: one row per method, one column per NFE bucket, the best FID in each cell (± its standard deviation over repeated sample sets)."
@@ -64,4 +65,4 @@ def plot_fid_vs_nfe(rows: list[dict], ax=None, methods=None):
 MAIN_METHODS = ("DDIM linear", "DDPM linear", "DPM-Solver++(2M) linear", "DPM-Solver++(2M) logsnr T=0.9946", "EDM Heun karras",
                 "DDSS GGDM+PRED (lr 0.005)", "DDSS GGDM+PRED+TIME (lr 0.005)", "DDSS GGDM+PRED+TIME (lr 0.001)",
                 "progressive distillation", "rectified flow: reflow (2-RF)", "rectified flow: 2-RF + 1-step distillation",
-                "ReDi k=4 v=12 H=1")  # one line each in the plot
+                "ReDi k=4 v=12 H=1", "DPM-Solver linear", "GGF adaptive rtol=0.5", "CCDF PD-1 t0=0.5")  # one line each in the plot
