@@ -925,6 +925,7 @@ def _redi_run(a, out: Path, jumps):
 # %% ../nbs/61_cli.ipynb #71a2824e
 def _compare_args(p):
     p.add_argument("--results", default="results", help="the folder of result files (notebook 43)")
+    p.add_argument("--n", type=_count(2), default=None, help="only runs of N samples per set (FID's bias falls with n, so other sizes do not compare; default: all)")
     p.add_argument("--out", default="comparison.md", help="where the tables go (markdown)")
     p.add_argument("--plot", default="fid_vs_nfe.png", help="where the FID-vs-NFE figure goes ('' for none)")
     p.add_argument("--force", action="store_true", help="replace existing files")
@@ -943,8 +944,9 @@ def _compare(a):
 
 def _compare_run(a):
     "Read, tabulate, plot; the plot first, so that a failure leaves neither file."
-    with _user_error(): rows = collect(a.results)
-    if not rows: raise SystemExit(f"no scored samplers in {a.results}: it holds no results files (written by fastddss eval, ddss, distill, reflow, redi)")
+    with _user_error(): rows = collect(a.results, n=a.n)
+    if not rows: raise SystemExit(f"no scored samplers in {a.results}" + (f" with --n {a.n} samples per set" if a.n else "")
+                                  + ": it holds no such results files (written by fastddss eval, ddss, distill, reflow, redi)")
     full = ["| NFE | method | family | FID | KID×10³ | IS | extra training (CPU) |", "|---|---|---|---|---|---|---|"]
     full += [f"| {r['nfe']} | {r['method']} | {r['family']} | {r['fid']:.2f} | {r['kid_x1e3']:.0f} | {_is(r)} | {_cost(r)} |"
              for r in rows]

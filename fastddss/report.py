@@ -14,7 +14,7 @@ __all__ = ['BUCKETS', 'MAIN_METHODS', 'collect', 'pivot', 'plot_fid_vs_nfe']
 # %% ../nbs/43_comparison.ipynb #7a0a8c1a
 def collect(results="results",        # a folder of results files (fastddss.results/1)
             max_nfe: int = 50,         # leave out many-step reference runs
-            n: int | None = 5000,      # only runs of this many samples per set (FID's bias falls with n: other sizes do not compare); None: all
+            n: int | None = None,      # only runs of this many samples per set (FID's bias falls with n: other sizes do not compare); None: all
            ) -> list[Result]:
     "Every record of every results file in `results` (of `n` samples per set), once each, sorted by NFE then FID."
     seen, rows = set(), []
