@@ -26,11 +26,13 @@ def ddpm_posterior(x, z_t, alpha_t, sigma_t, alpha_s, sigma_s) -> tuple[Tensor, 
 # %% ../nbs/30_ddim.ipynb #e7af227f
 def ddim_noise_scale(alpha_t, sigma_t, alpha_s, sigma_s, eta: float) -> Tensor:
     "DDIM's $c = \\eta \\sqrt{(\\sigma_s^2/\\sigma_t^2)(1 - \\alpha_t^2/\\alpha_s^2)}$: 0 is deterministic, $\\eta = 1$ is DDPM."
+    if eta == 0: return torch.zeros_like(sigma_s)   # no square root of 0 at σ_s = 0: its gradient would be NaN (times learned through the sampler)
     return eta * (sigma_s**2 / sigma_t**2 * (1 - alpha_t**2 / alpha_s**2)).sqrt()
 
 def ddim_step(x, eps, alpha_s, sigma_s, c, xi=None) -> Tensor:
     "$z_s = \\alpha_s \\hat x + \\sqrt{\\sigma_s^2 - c^2}\\, \\hat\\epsilon + c\\, \\xi$ (the noise term only when `xi` is given)."
-    z = bcast(alpha_s, x) * x + bcast((sigma_s**2 - c**2).clamp(min=0).sqrt(), eps) * eps
+    s = sigma_s if not torch.as_tensor(c).any() else (sigma_s**2 - c**2).clamp(min=0).sqrt()   # c = 0: σ_s itself, differentiable at σ_s = 0
+    z = bcast(alpha_s, x) * x + bcast(s, eps) * eps
     return z if xi is None else z + bcast(c, xi) * xi
 
 # %% ../nbs/30_ddim.ipynb #d2bcc35c
