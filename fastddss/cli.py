@@ -9,9 +9,9 @@ from pathlib import Path
 import torch
 from torch import nn
 from tqdm.auto import tqdm
-from .distributed import barrier, gather, is_main, rank_world, save_on_main
+from .distributed import barrier, derive_seed, gather, is_main, rank_world, save_on_main
 from .runs import atomic_write, check_settings, load_checkpoint, one_line, run_lock, save_atomic, save_json
-from .schedules import GRIDS, flow_grid, linear_grid
+from .schedules import GRIDS, check_grid, flow_grid, linear_grid
 from .models import CountingModel, diffusers_grid, fingerprint, load_model, load_student, sample_shape, save_student
 from .sampling import ddim
 from .solvers import dpm_solver_pp
@@ -24,13 +24,14 @@ from .evaluation import load_results, save_results, Reference, evaluate, generat
 from .report import MAIN_METHODS, collect, pivot, plot_fid_vs_nfe
 from .teacher import export_teacher, train_teacher
 from .ddss import sampler_from_checkpoint, train_ddss
+from .ld3 import LD3Student, load_grid, save_grid, slack_radius, train_ld3
 from .solvers import ggdm_at_dpm_solver_pp
 from .distill import WEIGHTINGS, distill
 from .flow import make_pairs, train_flow
 from .demo import main as demo_main
 
 # %% auto #0
-__all__ = ['MAX_GRID', 'MAX_TENSOR_BYTES', 'DIVERGED', 'MAX_STEPS', 'SPACINGS', 'main', 'console']
+__all__ = ['MAX_GRID', 'MAX_TENSOR_BYTES', 'DIVERGED', 'MAX_STEPS', 'LD3_SOLVERS', 'SPACINGS', 'main', 'console']
 
 # %% ../nbs/61_cli.ipynb #27c5e2c8
 def _say(*args):
@@ -402,6 +403,63 @@ def _ddss_run(a, out: Path):
         _write_results(out / "eval.json", [rec], a, f"a GGDM sampler learned with DDSS, scored on {a.eval_n} samples", losses=ck["losses"])
         _say(f"{_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)} ({a.eval_n} samples)")
 
+# %% ../nbs/61_cli.ipynb #cfcd7826
+LD3_SOLVERS = ("ddim", "dpm++", "dpm", "heun")   # deterministic solvers on a grid (DDIM with eta 0)
+
+def _ld3_args(p):
+    p.add_argument("--sampler", default="dpm++", choices=LD3_SOLVERS, help="the solver whose times are learned")
+    p.add_argument("--steps", type=_count(1, MAX_STEPS), default=5, help="K, its steps")
+    p.add_argument("--grid", default=None, choices=list(GRIDS), help="the grid it starts from (default: the solver's own)")
+    p.add_argument("--teacher-sampler", default="dpm", choices=LD3_SOLVERS, help="the many-step teacher's solver (on its own grid)")
+    p.add_argument("--teacher-steps", type=_count(2, MAX_STEPS), default=30, help="the teacher's steps")
+    p.add_argument("--pairs", type=_count(4), default=200, help="(noise, teacher sample) pairs: half to train, half to validate")
+    p.add_argument("--iters", type=_count(1), default=300, help="updates")
+    p.add_argument("--batch-size", type=_count(1), default=2, help="pairs per update (the paper's 2)")
+    p.add_argument("--lr", type=_lr, default=5e-3, help="RMSprop's learning rate for the times (the paper's)")
+    p.add_argument("--gamma", type=float, default=1e-3, help="the slack radius is gamma * dimension / K^2 (0: the hard loss)")
+    p.add_argument("--seed", type=_seed, default=0)
+    _learning_args(p, "runs/ld3", "then score this many samples on the eval network (0: skip)")
+    _data_arguments(p, "of the scores")
+
+@_command("ld3", _ld3_args, "learn a solver's time grid from a many-step teacher (LD3); resumable",
+          "Learn the K times of a deterministic solver (DDIM, DPM-Solver++, DPM-Solver, Heun) by matching a many-step teacher's samples "
+          "from nearly the same noise (LD3, soft teacher forcing; notebook 51a). Checkpoints go to --out; a killed run continues with "
+          "--resume. Writes OUT/grid.json (sample with it: fastddss sample --grid OUT/grid.json) and, with --eval-n, OUT/eval.json.")
+def _ld3(a):
+    "Learn (or continue learning) a time grid, write it, and score it."
+    out = Path(a.out); _writable(out, "--out", "folder"); _refuse_run(out, a.resume)
+    if not (math.isfinite(a.gamma) and a.gamma >= 0): raise SystemExit(f"--gamma must be a number >= 0, got {a.gamma}")
+    if a.batch_size > a.pairs // 2: raise SystemExit(f"--batch-size {a.batch_size} is more than the {a.pairs // 2} training pairs: lower it or raise --pairs")
+    with _lock(out), _run_folder(out): _ld3_run(a, out)
+
+def _ld3_run(a, out: Path):
+    "Make the teacher's pairs (the same on a resume), learn, write the grid, score."
+    model, shape = _load(a.model, a.device), None
+    grid0 = _grid(a.grid or SAMPLERS[a.sampler].grid, model, a.steps)
+    shape, n = sample_shape(model), a.pairs // 2
+    ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
+    _claim(out, a)
+    z = torch.randn(2 * n, *shape, generator=torch.Generator().manual_seed(derive_seed(a.seed, 77))).to(a.device)
+    teacher_grid = _grid(SAMPLERS[a.teacher_sampler].grid, model, a.teacher_steps)
+    with torch.no_grad(), _user_error():
+        x = torch.cat([SAMPLERS[a.teacher_sampler](model, b, teacher_grid) for b in z.split(64)])
+        student = LD3Student(a.sampler, grid0, n, shape, slack_radius(shape, a.steps, a.gamma)).to(a.device)
+    ck = train_ld3(model, student, z[:n], x[:n], z[n:], x[n:], out, iters=a.iters, batch_size=a.batch_size, lr=a.lr, seed=a.seed,
+                   time_limit=a.time_limit, progress=not a.quiet)
+    ts = student.grid.times().detach().cpu()
+    info = dict(teacher=fingerprint(model), teacher_file=_model_name(a.model), teacher_sampler=a.teacher_sampler, teacher_steps=a.teacher_steps,
+                start_grid=a.grid or SAMPLERS[a.sampler].grid, pairs=a.pairs, iters=ck["step"], batch_size=a.batch_size, lr=a.lr, gamma=a.gamma,
+                seed=a.seed, seconds=round(ck["seconds"], 1), validation=ck["validation"])
+    save_on_main(save_grid, out / "grid.json", a.sampler, ts, student.hyper, info)
+    _say(f"update {ck['step']}/{a.iters} in {ck['seconds']:.0f} s; validation distance {ck['validation']['history'][0][1]:.4g} -> "
+         f"{ck['validation']['best_distance']:.4g}; grid written to {out / 'grid.json'}" + ("" if ck["step"] == a.iters else "; run again with --resume to continue"))
+    if ck["step"] == a.iters and a.eval_n > 0:
+        with _user_error(): rec, _ = evaluate(model, a.sampler, a.steps, ref, grid=ts.tolist(), n=a.eval_n, device=a.device, progress=not a.quiet,
+                          method=f"LD3 {SAMPLERS[a.sampler].label} (times)", family="learned sampler", model_name=_model_name(a.model),
+                          train_seconds=info["seconds"], provenance=info, keep_samples=False, limit=DIVERGED, **student.hyper)
+        _write_results(out / "eval.json", [rec], a, f"a time grid learned with LD3, scored on {a.eval_n} samples")
+        _say(f"{_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)} ({a.eval_n} samples)")
+
 # %% ../nbs/61_cli.ipynb #c6fde33d
 def _distill_args(p):
     p.add_argument("--from-steps", type=_count(2, MAX_STEPS), default=128, help="the teacher's DDIM steps")
@@ -471,7 +529,7 @@ def _sampler_arguments(p, steps: int = 10):
     names = _cli_samplers()
     p.add_argument("--sampler", default=None, metavar="{" + ",".join(names) + "}", help="the sampler (default: ddim), listed below")
     p.add_argument("--steps", type=_count(1, MAX_STEPS), default=None, help=f"K, the sampler's steps (default: {steps}; a distilled student's own)")
-    p.add_argument("--grid", default=None, metavar="{" + ",".join(GRIDS) + ",diffusers:SPACING[:OFFSET]}",
+    p.add_argument("--grid", default=None, metavar="{" + ",".join(GRIDS) + ",diffusers:SPACING[:OFFSET],FILE.json}",
                    help="the time grid (default: the sampler's own, listed below)")
     for h, (hyper, users) in _cli_hypers().items():   # an option of several samplers (--order): each checks its own values (`sampler_options`)
         rows = [SAMPLERS[u].hyper[h] for u in users]
@@ -488,7 +546,8 @@ def _sampler_arguments(p, steps: int = 10):
                           *([f"  --ggdm FILE: {SAMPLERS['ggdm'].summary}"] if "ggdm" in SAMPLERS else []),
                           "", "grids (--grid):", "  " + ", ".join(GRIDS),
                           "  diffusers:SPACING[:OFFSET]: the timesteps diffusers' DDIMScheduler walks (SPACING leading, trailing or linspace; "
-                          "steps_offset OFFSET, default 0), on a discrete-time model"])
+                          "steps_offset OFFSET, default 0), on a discrete-time model",
+                          "  FILE.json: a grid learned by `fastddss ld3`, with its solver, options and steps"])
     p.formatter_class, p.description = argparse.RawDescriptionHelpFormatter, textwrap.fill(p.description or "", 100)
 
 # %% ../nbs/61_cli.ipynb #a3782a54
@@ -503,6 +562,15 @@ def _choose_sampler(a, model, steps: int = 10) -> tuple:
         try: params = load_sampler(a.ggdm, model).eval()
         except (OSError, ValueError) as e: raise SystemExit(str(e)) from None
         return "ggdm", None, params.K, dict(params=params)
+    if a.grid and a.grid.endswith(".json"):                         # a learned grid (fastddss ld3): its solver, options and steps
+        try: doc = load_grid(a.grid)
+        except ValueError as e: raise SystemExit(str(e)) from None
+        K = len(doc["times"]) - 1
+        if (a.sampler or doc["sampler"]) != doc["sampler"] or (a.steps or K) != K:
+            raise SystemExit(f"--grid {a.grid} was learned for --sampler {doc['sampler']} with {K} steps: leave --sampler and --steps out")
+        try: hyper = sampler_options(doc["sampler"], **(doc["hyper"] | given))
+        except ValueError as e: raise SystemExit(str(e)) from None
+        return doc["sampler"], a.grid, K, hyper
     name = a.sampler or "ddim"
     if name not in _cli_samplers():
         raise SystemExit(f"unknown sampler {name!r}: expected one of {', '.join(_cli_samplers())} "
@@ -541,6 +609,8 @@ def _grid(name, model, K: int):
     "The time grid `name` (a key of GRIDS, or diffusers:SPACING[:OFFSET]) for the model (None: a learned sampler's own); one that cannot be built stops with one line."
     if name is None: return None
     if name.startswith("diffusers"): return _diffusers_grid(name, model, K)
+    if name.endswith(".json"):                                       # a learned grid, read by `_choose_sampler`
+        with _user_error(): return check_grid(load_grid(name)["times"], model.schedule)
     if name not in GRIDS: raise SystemExit(f"unknown grid {name!r}: expected one of {', '.join(GRIDS)}, or diffusers:SPACING[:OFFSET]")
     if getattr(model.schedule, "discrete", False) and K > model.schedule.T:
         raise SystemExit(f"--steps {K}: this model was trained on {model.schedule.T} discrete times, so at most {model.schedule.T} steps")
@@ -643,13 +713,14 @@ def _eval_run(a):
     learned, student = name == "ggdm", hasattr(model, "N")          # a learned sampler; a distilled or reflowed model
     made = hyper["params"].info if learned else getattr(model, "meta", {}) if student else {}
     with _user_error():
-        rec, _ = evaluate(model, name, K, ref, grid=ts.tolist() if grid and grid.startswith("diffusers") else grid, n=a.n, seed=a.seed, device=a.device,
+        custom = grid and (grid.startswith("diffusers") or grid.endswith(".json"))   # times given as such
+        rec, _ = evaluate(model, name, K, ref, grid=ts.tolist() if custom else grid, n=a.n, seed=a.seed, device=a.device,
                           progress=not a.quiet, model_name=_model_name(a.model), provenance=made,
                           family="learned sampler" if learned else "new model" if student else "learning-free",
                           train_seconds=made.get("seconds") if learned or student else 0.0,
-                          method=method_name(name, grid, hyper) if grid and grid.startswith("diffusers") else None,
+                          method=method_name(name, grid, hyper) if custom else None,
                           keep_samples=False, limit=DIVERGED, repeats=a.repeats, **hyper)
-    if grid and grid.startswith("diffusers"): rec["grid"] = grid
+    if custom: rec["grid"] = grid
     _write_results(a.out, [rec], a, f"one scored sampler run, {a.n} samples" + (f" x {a.repeats} independent sets" if a.repeats > 1 else "") + f", on the {a.network} network")
     pm = lambda k, fmt: f"{rec[k]:{fmt}}" + (f" ± {rec[k + '_std']:{fmt}}" if rec.get(k + "_std") is not None else "")
     _say(f"{name} {_steps(name, K)} NFE={rec['nfe']}: {_fid(rec)} {pm('fid', '.2f')}, KID x 1e3 {pm('kid_x1e3', '.1f')}, IS {_is(rec)} "

@@ -5,16 +5,17 @@
 # %% ../nbs/51a_ld3.ipynb #0f397cef
 from __future__ import annotations
 import torch
+import json, math
 from pathlib import Path
 from torch import Tensor, nn
 from .ggdm import softmax_times
 from .samplers import SAMPLERS, get_sampler, sampler_options
 from .models import fingerprint
-from .runs import train_loop
+from .runs import save_json, train_loop
 from .ddss import BestSampler
 
 # %% auto #0
-__all__ = ['TimeGrid', 'slack_radius', 'project_ball', 'LD3Student', 'train_ld3']
+__all__ = ['GRID_FORMAT', 'TimeGrid', 'slack_radius', 'project_ball', 'LD3Student', 'train_ld3', 'save_grid', 'load_grid']
 
 # %% ../nbs/51a_ld3.ipynb #fdba2249
 class TimeGrid(nn.Module):
@@ -85,6 +86,7 @@ def train_ld3(model,                  # the frozen model (any model of the proto
               seed: int = 0,
               ckpt_every: int = 50,
               stop_after: int | None = None,
+              time_limit: float | None = None, # seconds: stop (with a checkpoint) once exceeded
               progress: bool = True,
              ) -> dict:
     "LD3: learn `student`'s time grid by matching the teacher's samples with soft teacher forcing; returns the last checkpoint."
@@ -111,8 +113,28 @@ def train_ld3(model,                  # the frozen model (any model of the proto
     def after(updates):
         student.project_(); best(updates)
     ck = train_loop(loss_fn, student, opt, out_dir, config, iters, seed=seed, extra=dict(best=best), after_update=after,
-                    generator_device="cpu", ckpt_every=ckpt_every, stop_after=stop_after, desc=f"LD3 {student.sampler} K={student.grid.K}",
+                    generator_device="cpu", ckpt_every=ckpt_every, stop_after=stop_after, time_limit=time_limit, desc=f"LD3 {student.sampler} K={student.grid.K}",
                     progress=progress)
     if best.best is not None: student.load_state_dict(best.best["state"])
     ck["validation"] = dict(history=best.history, best_updates=best.best and best.best["updates"], best_distance=best.best and best.best["score"])
     return ck
+
+# %% ../nbs/51a_ld3.ipynb #5b695958
+GRID_FORMAT = "fastddss.grid/1"
+
+def save_grid(path, sampler: str, times, hyper: dict | None = None, info: dict | None = None):
+    "Write a learned time grid for `sampler` (a registry name) with its options and provenance, atomically."
+    times = [float(t) for t in torch.as_tensor(times, dtype=torch.float64).tolist()]
+    return save_json(dict(format=GRID_FORMAT, sampler=sampler, times=times, hyper=dict(hyper or {}), info=dict(info or {})), path)
+
+def load_grid(path) -> dict:
+    "A grid file's fields (format, sampler, times, hyper, info), checked: a registry solver, a strictly decreasing grid ending at 0."
+    try: doc = json.loads(Path(path).read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e: raise ValueError(f"{path} is not a readable grid file ({e})") from None
+    if not isinstance(doc, dict) or doc.get("format") != GRID_FORMAT:
+        raise ValueError(f"{path} is not a fastddss grid file (format {GRID_FORMAT}): write one with `fastddss ld3` or save_grid")
+    ts, name = doc.get("times"), doc.get("sampler")
+    ok = isinstance(ts, list) and len(ts) >= 2 and all(isinstance(t, (int, float)) and math.isfinite(t) for t in ts)
+    if not ok or not all(a > b for a, b in zip(ts, ts[1:])) or ts[-1] != 0 or name not in SAMPLERS or not isinstance(doc.get("hyper", {}), dict):
+        raise ValueError(f"{path} holds a damaged grid (times must decrease strictly to 0, the sampler be one of {', '.join(SAMPLERS)})")
+    return doc

@@ -93,3 +93,22 @@ def test_ggf_and_ccdf_reach_their_functions(tmp_path):
 def _sample_noK(tmp_path, name, *args):
     main(["sample", "-n", "4", "--seed", "5", *args, "--out", str(tmp_path / f"{name}.pt")])
     return tmp_path / f"{name}.pt"
+
+def test_ld3_writes_a_grid_that_sample_runs(tmp_path):
+    "`fastddss ld3` learns a grid file; `sample --grid FILE` gives the library's solver on those times; a mismatch is refused."
+    from fastddss.ld3 import load_grid
+    from fastddss.solvers import dpm_solver_pp
+    main(["ld3", "--steps", "3", "--pairs", "8", "--iters", "4", "--teacher-steps", "6", "--out", str(tmp_path / "run"), "--quiet"])
+    doc = load_grid(tmp_path / "run" / "grid.json")
+    assert doc["sampler"] == "dpm++" and len(doc["times"]) == 4 and doc["info"]["iters"] == 4
+    got = load_checkpoint(_sample_noK(tmp_path, "g", "--grid", str(tmp_path / "run" / "grid.json")))
+    teacher, shape = load_teacher(), (1, 28, 28)
+    z = torch.randn(4, *shape, generator=torch.Generator().manual_seed(5))
+    with torch.no_grad(): want = dpm_solver_pp(teacher, z, torch.tensor(doc["times"], dtype=torch.float64), **doc["hyper"])
+    torch.testing.assert_close(got, want, atol=1e-4, rtol=0)
+    with pytest.raises(SystemExit, match="was learned for --sampler dpm\\+\\+ with 3 steps"):
+        _sample_noK(tmp_path, "h", "--grid", str(tmp_path / "run" / "grid.json"), "--steps", "5")
+    with pytest.raises(SystemExit, match="holds an earlier run: pass --resume"):
+        main(["ld3", "--steps", "3", "--pairs", "8", "--iters", "4", "--out", str(tmp_path / "run"), "--quiet"])
+    (tmp_path / "bad.json").write_text("{}")
+    with pytest.raises(SystemExit, match="not a fastddss grid file"): _sample_noK(tmp_path, "i", "--grid", str(tmp_path / "bad.json"))
