@@ -65,4 +65,5 @@ def plot_fid_vs_nfe(rows: list[dict], ax=None, methods=None):
 MAIN_METHODS = ("DDIM linear", "DDPM linear", "DPM-Solver++(2M) linear", "DPM-Solver++(2M) logsnr T=0.9946", "EDM Heun karras",
                 "DDSS GGDM+PRED (lr 0.005)", "DDSS GGDM+PRED+TIME (lr 0.005)", "DDSS GGDM+PRED+TIME (lr 0.001)",
                 "progressive distillation", "rectified flow: reflow (2-RF)", "rectified flow: 2-RF + 1-step distillation",
-                "ReDi k=4 v=12 H=1", "DPM-Solver linear", "GGF (adaptive)", "CCDF PD-1 t0=0.5")  # one line each in the plot
+                "ReDi k=4 v=12 H=1", "DPM-Solver linear", "GGF (adaptive)", "CCDF PD-1 t0=0.5",
+                "LD3 DDIM (times)", "LD3 DPM-Solver++(2M) (times)")  # one line each in the plot
