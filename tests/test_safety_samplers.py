@@ -212,3 +212,26 @@ def test_ggdm_called_directly_converts_on_entry(teacher, dtype):
     noise = [torch.randn(2, 1, 28, 28, generator=torch.Generator().manual_seed(i)) for i in range(3)]
     with torch.no_grad(): x, same = ggdm(teacher, z, params=params, noise=noise), ggdm(teacher, z.float(), params=params, noise=noise)
     assert x.dtype == torch.float32 and torch.equal(x, same)
+
+def test_ggf_ccdf_ld3_on_a_discrete_eps_model(tmp_path):
+    "GGF, CCDF and LD3 run on a user's kind of model: DDPM's discrete T = 1000 schedule, ε-prediction (a tiny random UNet)."
+    from fastddss.adaptive import ggf
+    from fastddss.ccdf import ccdf
+    from fastddss.ld3 import LD3Student, train_ld3
+    from fastddss.models import UNet
+    from fastddss.parameterization import DiffusionModel
+    from fastddss.schedules import ddpm_schedule
+    torch.manual_seed(0)
+    m = DiffusionModel(UNet(1, 8, (1, 2)), ddpm_schedule(), "eps").eval()
+    z = torch.randn(4, 1, 8, 8, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        x, nfe = ggf(m, z, rtol=0.5, generator=torch.Generator().manual_seed(1), return_nfe=True)
+        assert torch.isfinite(x).all() and (nfe >= 3).all()
+        x = ccdf(m, z, linear_grid(m.schedule, 4), start=m, t0=0.5, eta=1.0, generator=torch.Generator().manual_seed(1))
+        assert torch.isfinite(x).all()
+        target = ddim(m, z, linear_grid(m.schedule, 50))
+    st = LD3Student("ddim", linear_grid(m.schedule, 3), 2, (1, 8, 8), 0.01)
+    ck = train_ld3(m, st, z[:2], target[:2], z[2:], target[2:], tmp_path / "run", iters=4, batch_size=2, progress=False)
+    ts = st.grid.times().detach()
+    assert ts[0] == 1000 and ts[-1] == 0 and (ts.diff() < 0).all()
+    assert ck["validation"]["best_distance"] <= ck["validation"]["history"][0][1]
