@@ -15,7 +15,7 @@ from .schedules import GRIDS, check_grid, flow_grid, linear_grid
 from .models import CountingModel, diffusers_grid, fingerprint, load_model, load_student, sample_shape, save_student
 from .sampling import ddim
 from .solvers import dpm_solver_pp
-from .ggdm import GGDM, VARIANTS, load_sampler, save_sampler
+from .ggdm import BACKBONES, GGDM, VARIANTS, load_sampler, save_sampler
 from .redi import KnowledgeBase, build_kb
 from .samplers import SAMPLERS, method_name, sampler_options
 from .data import FITS, image_grid, load_data, load_mnist, to_uint8
@@ -329,13 +329,15 @@ def _eval_n(text: str) -> int:
     return v
 
 def _ddss_args(p):
-    p.add_argument("--variant", default="ggdm+pred+time", choices=VARIANTS)
+    p.add_argument("--variant", default="ggdm+pred+time", choices=VARIANTS, help="what is learned (notebook 31): time = the backbone's times alone")
+    p.add_argument("--backbone", default="ddim", choices=BACKBONES, help="the solver the sampler is before learning, whose weights follow the "
+                   "learned times: DDIM, or DPM-Solver++(2M)")
     p.add_argument("--steps", type=_count(1, MAX_STEPS), default=None, help="K, the sampler's steps (= network evaluations); default 5, "
                    "or a distilled student's own steps")
     p.add_argument("--grid", default="linear", choices=list(GRIDS), help="the DDIM grid it starts from")
     p.add_argument("--off-grid", action="store_true", help="learn for a distilled student from other steps or another grid than its own")
     p.add_argument("--start", default="ddim", choices=["ddim", "dpm++"], help="the sampler DDSS starts from: DDIM, or DPM-Solver++(2M) on the same "
-                   "grid (a ggdm+pred variant; notebook 32)")
+                   "grid written into the residuals, which are then learned freely (a ggdm+pred variant on the ddim backbone; notebook 32)")
     p.add_argument("--iters", type=_count(1), default=80, help="Adam iterations")
     p.add_argument("--batch-size", type=_count(2), default=64, help="samples per iteration (KID needs at least 2)")
     p.add_argument("--real-batch", type=_count(2), default=128, help="real digits per iteration (KID needs at least 2)")
@@ -363,7 +365,7 @@ def _save_ddss(a, model, params, ck: dict, out: Path):
     "Write the sampler with its provenance, and the loss history, atomically on rank 0."
     params.info = dict(teacher=fingerprint(model), teacher_file=str(a.model or "shipped teacher_mnist.safetensors"), schedule=repr(model.schedule),
                        prediction=model.prediction, grid=a.grid, data=a.data or "mnist", features=a.features, iters=ck["step"], batch_size=a.batch_size, real_batch=a.real_batch, lr=a.lr,
-                       warmup=a.warmup, backoff=a.backoff, scale_steps=not a.no_scale_steps, start=a.start, validation=ck.get("validation"),
+                       warmup=a.warmup, backoff=a.backoff, scale_steps=not a.no_scale_steps, start=a.start, backbone=a.backbone, validation=ck.get("validation"),
                        seed=a.seed, seconds=round(ck["seconds"]), final_loss=ck["losses"][-1] if ck["losses"] else None)
     save_on_main(save_sampler, params, out / "sampler.safetensors")
     _write_json(ck["losses"], out / "history.json")
@@ -377,7 +379,7 @@ def _ddss_run(a, out: Path):
         raise SystemExit(f"this student was distilled to sample with DDIM in {N} step(s) on the linear grid, where DDSS would start; --steps {a.steps} "
                          f"--grid {a.grid} is off it: leave those options out, or pass --off-grid to start from there anyway")
     with _user_error():
-        params = GGDM(GRIDS[a.grid](model.schedule, a.steps), a.variant)
+        params = GGDM(GRIDS[a.grid](model.schedule, a.steps), a.variant, backbone=a.backbone)
         if a.start == "dpm++": ggdm_at_dpm_solver_pp(params, model.schedule)
     real, loss_net = _data(a, model), _features(a, "loss")
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
@@ -397,7 +399,8 @@ def _ddss_run(a, out: Path):
          + ("" if step == a.iters else "; run again with --resume to continue"))
     if step == a.iters and a.eval_n > 0:
         with _user_error(): rec, _ = evaluate(model, "ggdm", a.steps, ref, grid=None, n=a.eval_n, device=a.device,
-                          progress=not a.quiet, params=params.eval(), method=f"DDSS {a.variant.upper()} (lr {a.lr:g}" + (", from DPM-Solver++" if a.start == "dpm++" else "") + ")",
+                          progress=not a.quiet, params=params.eval(), method=f"DDSS {a.variant.upper()} (lr {a.lr:g}" + (", from DPM-Solver++" if a.start == "dpm++" else "")
+                          + (", DPM-Solver++ backbone" if a.backbone == "dpm++" else "") + ")",
                           family="learned sampler", model_name=_model_name(a.model), train_seconds=round(ck["seconds"]),
                           provenance=dict(variant=a.variant, ddss=params.info, sampler_file=str(out / "sampler.safetensors")), keep_samples=False, limit=DIVERGED)
         _write_results(out / "eval.json", [rec], a, f"a GGDM sampler learned with DDSS, scored on {a.eval_n} samples", losses=ck["losses"])
@@ -446,7 +449,7 @@ def _ld3_run(a, out: Path):
         student = LD3Student(a.sampler, grid0, n, shape, slack_radius(shape, a.steps, a.gamma)).to(a.device)
     ck = train_ld3(model, student, z[:n], x[:n], z[n:], x[n:], out, iters=a.iters, batch_size=a.batch_size, lr=a.lr, seed=a.seed,
                    time_limit=a.time_limit, progress=not a.quiet)
-    ts = student.grid.times().detach().cpu()
+    ts = student.times().detach().cpu()
     info = dict(teacher=fingerprint(model), teacher_file=_model_name(a.model), teacher_sampler=a.teacher_sampler, teacher_steps=a.teacher_steps,
                 start_grid=a.grid or SAMPLERS[a.sampler].grid, pairs=a.pairs, iters=ck["step"], batch_size=a.batch_size, lr=a.lr, gamma=a.gamma,
                 seed=a.seed, seconds=round(ck["seconds"], 1), validation=ck["validation"])

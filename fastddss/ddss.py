@@ -197,7 +197,7 @@ def train_ddss(model,                   # the frozen teacher (a model following 
     with torch.no_grad(): real_feats = torch.cat([net.features(b.to(device)) for b in real.split(500)])
     config = dict(variant=params.variant, K=params.K, init_ts=params.init_ts.tolist(), start=fingerprint(params), iters=iters, batch_size=batch_size,
                   real_batch=real_batch, lr=lr, warmup=warmup, backoff=backoff if val_every else None, scale_steps=scale_steps, val_every=val_every, val_n=val_n if val_every else 0,
-                  seed=seed, teacher=fingerprint(model),
+                  seed=seed, teacher=fingerprint(model), **({} if params.backbone == "ddim" else dict(backbone=params.backbone)),
                   features=getattr(net, "name", type(net).__name__))
     params.to(device)
     fresh, shape = not (Path(out_dir) / "checkpoint.pt").exists(), tuple(real.shape[1:])

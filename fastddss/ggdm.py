@@ -18,8 +18,8 @@ from .models import fingerprint
 from .sampling import step_noise, to_model_dtype
 
 # %% auto #0
-__all__ = ['VARIANTS', 'GROWTH', 'GGDM_FORMAT', 'ddim_backbone', 'GGDMCoefficients', 'softmax_times', 'GGDM', 'ggdm',
-           'save_sampler', 'load_sampler', 'plot_coefficients']
+__all__ = ['BACKBONES', 'VARIANTS', 'GROWTH', 'GGDM_FORMAT', 'ddim_backbone', 'dpmpp_correction', 'GGDMCoefficients',
+           'softmax_times', 'GGDM', 'ggdm', 'save_sampler', 'load_sampler', 'plot_coefficients']
 
 # %% ../nbs/31_ggdm.ipynb #6f32809a
 def ddim_backbone(ts, schedule, theta) -> tuple[Tensor, Tensor, Tensor]:
@@ -29,8 +29,24 @@ def ddim_backbone(ts, schedule, theta) -> tuple[Tensor, Tensor, Tensor]:
     mu = sigma_s * theta.cos() / sigma_t
     return mu, alpha_s - alpha_t * mu, sigma_s * theta.sin()
 
+# %% ../nbs/31_ggdm.ipynb #1a2e9196
+BACKBONES = ("ddim", "dpm++")   # what an untrained sampler is
+
+def dpmpp_correction(ts, schedule) -> Tensor:
+    "The (K, K) weights DPM-Solver++(2M) adds to DDIM's $\\nu$ on the grid `ts`: $+w_i$ at $(i, i)$, $-w_i$ at $(i, i-1)$ (float64, differentiable in `ts`)."
+    ts = _f64(ts)
+    alpha, sigma = schedule(ts)
+    lam, K = schedule.logsnr(ts), len(ts) - 1
+    nu = ts.new_zeros(K, K)
+    for i in range(1, K):
+        h, h_prev = lam[i + 1] - lam[i], lam[i] - lam[i - 1]
+        if not (torch.isfinite(h) and torch.isfinite(h_prev)): continue   # a first-order step
+        w = (alpha[i + 1] - alpha[i] * sigma[i + 1] / sigma[i]) * h / (2 * h_prev)
+        nu = nu.index_put((torch.tensor([i, i]), torch.tensor([i, i - 1])), torch.stack([w, -w]))
+    return nu
+
 # %% ../nbs/31_ggdm.ipynb #7209b5e6
-VARIANTS = ("vars", "ggdm", "ggdm+pred", "ggdm+pred+time")  # from narrowest to widest
+VARIANTS = ("time", "vars", "ggdm", "ggdm+pred", "ggdm+pred+time")  # the times alone, then from narrowest to widest
 
 class GGDMCoefficients(NamedTuple):
     "A sampler's coefficients at its current parameters (float64)."
@@ -53,38 +69,43 @@ def softmax_times(logits: Tensor,          # (K,) step-length logits: any finite
 
 # %% ../nbs/31_ggdm.ipynb #c1358b80
 class GGDM(nn.Module):
-    "The learnable coefficients of a K-step GGDM sampler, initialised at DDIM on the grid `ts`."
+    "The learnable coefficients of a K-step GGDM sampler, initialised at its backbone (DDIM or DPM-Solver++(2M)) on the grid `ts`."
     min_step = 1e-14  # +TIME: the floor $\delta$ on every step length, as a fraction of $t_0$
     def __init__(self,
                  ts,                         # initial grid $t_0 > \dots > t_K = 0$ (e.g. `linear_grid(schedule, K)`)
                  variant: str = "ggdm+pred+time", # one of VARIANTS
                  info: dict | None = None,   # provenance kept with the sampler (teacher, grid name, training run)
+                 backbone: str = "ddim",     # one of BACKBONES: the sampler before any residual is learned
                 ):
         super().__init__()
         if variant not in VARIANTS: raise ValueError(f"unknown GGDM variant {variant!r}: expected one of {VARIANTS}")
+        if backbone not in BACKBONES: raise ValueError(f"unknown GGDM backbone {backbone!r}: expected one of {BACKBONES}")
         ts = _f64(ts).detach().cpu().clone()
         if ts.ndim != 1 or len(ts) < 2 or not (ts[1:] < ts[:-1]).all() or ts[-1] != 0:
             raise ValueError(f"ts must be a strictly decreasing grid ending at 0 with at least one step, got {ts.tolist()}")
         K = len(ts) - 1
-        self.variant, self.K, self.info = variant, K, dict(info or {})
+        self.variant, self.backbone, self.K, self.info = variant, backbone, K, dict(info or {})
         self.register_buffer("init_ts", ts)
         tril = torch.ones(K, K, dtype=torch.float64).tril()
-        nu_mask = {"vars": torch.zeros_like(tril), "ggdm": torch.eye(K, dtype=torch.float64)}.get(variant, tril)
-        self.register_buffer("mu_mask", tril if variant != "vars" else torch.zeros_like(tril), persistent=False)  # follows from the variant
+        none = torch.zeros_like(tril)
+        nu_mask = {"time": none, "vars": none, "ggdm": torch.eye(K, dtype=torch.float64)}.get(variant, tril)
+        self.register_buffer("mu_mask", none if variant in ("time", "vars") else tril, persistent=False)  # follows from the variant
         self.register_buffer("nu_mask", nu_mask.clone(), persistent=False)
-        self.theta = nn.Parameter(torch.zeros(K, dtype=torch.float64))
-        if variant != "vars":
+        if variant == "time": self.register_buffer("theta", torch.zeros(K, dtype=torch.float64))   # deterministic, and kept in files
+        else: self.theta = nn.Parameter(torch.zeros(K, dtype=torch.float64))
+        if variant not in ("time", "vars"):
             self.mu = nn.Parameter(torch.zeros(K, K, dtype=torch.float64))
             self.nu = nn.Parameter(torch.zeros(K, K, dtype=torch.float64))
-        if variant.endswith("+time"):     # with the floor added back, the grid's own steps (a step under 2δ t_0 starts at 2δ t_0)
+        if variant.endswith("time"):     # with the floor added back, the grid's own steps (a step under 2δ t_0 starts at 2δ t_0)
             floor = self.min_step * ts[0]
             self.logits = nn.Parameter((ts[:-1] - ts[1:] - floor).clamp_min(floor).log())
         for name, p in self.named_parameters():   # step scales: each coefficient is its parameter times its scale (1 until `rescale_`)
             self.register_buffer(name + "_scale", torch.ones_like(p))
 
     def value(self, name: str) -> Tensor:
-        "The coefficients of the group `name` (theta, mu, nu or logits): the parameter times its step scale."
-        return getattr(self, name) * getattr(self, name + "_scale")
+        "The coefficients of the group `name` (theta, mu, nu or logits): the parameter times its step scale (a fixed group: itself)."
+        scale = getattr(self, name + "_scale", None)
+        return getattr(self, name) if scale is None else getattr(self, name) * scale
 
     def rescale_(self, scales: dict) -> "GGDM":
         "Set the step scale of each named group, every coefficient unchanged: a step of Adam on a parameter then moves its coefficient by about lr × scale."
@@ -112,19 +133,20 @@ class GGDM(nn.Module):
         return softmax_times(self.value("logits"), self.init_ts[:1], self.min_step)
 
     def coefficients(self, schedule) -> GGDMCoefficients:
-        "$(t, \\mu, \\nu, c)$ for the model's schedule: the DDIM backbone at the current times plus the residuals, in float64."
+        "$(t, \\mu, \\nu, c)$ for the model's schedule: the backbone at the current times plus the residuals, in float64."
         ts, f64 = self.times(), lambda p: p.to(torch.float64)   # float64 even if the parameters were cast
         mu, nu, c = ddim_backbone(ts, schedule, f64(self.value("theta")))
         mu, nu = torch.diag(mu), torch.diag(nu)
+        if self.backbone == "dpm++": nu = nu + dpmpp_correction(ts, schedule)
         if hasattr(self, "mu"): mu, nu = mu + f64(self.value("mu") * self.mu_mask), nu + f64(self.value("nu") * self.nu_mask)
         return GGDMCoefficients(ts, mu, nu, c)
 
     def n_params(self) -> int:
         "The number of free parameters (masked entries not counted)."
-        n = self.K + (int(self.mu_mask.sum() + self.nu_mask.sum()))
-        return n + (self.K if hasattr(self, "logits") else 0)
+        return sum(p.numel() for n, p in self.named_parameters() if n not in ("mu", "nu")) + int(self.mu_mask.sum() + self.nu_mask.sum())
 
-    def extra_repr(self): return f"variant={self.variant!r}, K={self.K}, free parameters={self.n_params()}"
+    def extra_repr(self):
+        return f"variant={self.variant!r}, " + (f"backbone={self.backbone!r}, " if self.backbone != "ddim" else "") + f"K={self.K}, free parameters={self.n_params()}"
 
 # %% ../nbs/31_ggdm.ipynb #42546898
 def _x_hat(model, z, t, i):
@@ -178,8 +200,9 @@ GGDM_FORMAT = "fastddss.ggdm/1"
 _EXPECTED = "expected a GGDM sampler file written by `fastddss ddss` (its OUT/sampler.safetensors) or save_sampler"
 
 def save_sampler(params: GGDM, path):
-    "Write a GGDM sampler's coefficients (step scales folded in), variant, initial grid and `info` to a safetensors file, atomically."
-    return save_weights(params.plain_state_dict(), path, GGDM_FORMAT, variant=params.variant, K=str(params.K), info=params.info)
+    "Write a GGDM sampler's coefficients (step scales folded in), variant, backbone, initial grid and `info` to a safetensors file, atomically."
+    return save_weights(params.plain_state_dict(), path, GGDM_FORMAT, variant=params.variant, backbone=params.backbone, K=str(params.K),
+                        info=params.info)
 
 def _not_a_sampler(path, why: str) -> ValueError:
     "The one-line refusal of a file that holds no usable GGDM sampler, saying why."
@@ -199,7 +222,7 @@ def _read_sampler(path) -> GGDM:
     except ValueError as e: raise _not_a_sampler(path, f"its info is not JSON: {e}") from e
     if not isinstance(info, dict): raise _not_a_sampler(path, f"its info is a {type(info).__name__}, not a JSON object")
     try:
-        params = GGDM(state["init_ts"], meta["variant"], info)
+        params = GGDM(state["init_ts"], meta["variant"], info, meta.get("backbone", "ddim"))   # files before backbones: DDIM
         params.load_state_dict(state)
     except (ValueError, RuntimeError) as e: raise _not_a_sampler(path, str(e)) from e
     if meta.get("K", str(params.K)) != str(params.K): raise _not_a_sampler(path, f"K={meta['K']} but its grid has {params.K} steps")

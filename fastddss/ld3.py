@@ -7,15 +7,17 @@ from __future__ import annotations
 import torch
 import json, math
 from pathlib import Path
+from typing import Callable
 from torch import Tensor, nn
-from .ggdm import softmax_times
+from .ggdm import GGDM, ggdm, softmax_times
 from .samplers import SAMPLERS, get_sampler, sampler_options
 from .models import fingerprint
 from .runs import save_json, train_loop
-from .ddss import BestSampler
+from .ddss import BestSampler, precondition
 
 # %% auto #0
-__all__ = ['GRID_FORMAT', 'TimeGrid', 'slack_radius', 'project_ball', 'LD3Student', 'train_ld3', 'save_grid', 'load_grid']
+__all__ = ['DISTANCES', 'GRID_FORMAT', 'TimeGrid', 'slack_radius', 'project_ball', 'LD3Student', 'l2_distance', 'lpips_distance',
+           'train_ld3', 'save_grid', 'load_grid']
 
 # %% ../nbs/51a_ld3.ipynb #fdba2249
 class TimeGrid(nn.Module):
@@ -51,23 +53,66 @@ def project_ball(delta: Tensor, r: float) -> Tensor:
     return delta * (r / norm).clamp(max=1.0).view(-1, *[1] * (delta.ndim - 1))
 
 class LD3Student(nn.Module):
-    "A registry sampler on a learned `TimeGrid`, and one slack offset per training noise."
-    def __init__(self, sampler: str, ts, n_train: int, shape, r: float, **hyper):
+    "A sampler with learnable times (a registry solver on a `TimeGrid`, or a GGDM sampler of any variant) and one slack offset per training noise."
+    def __init__(self,
+                 sampler: str | GGDM,  # a deterministic registry solver, or a GGDM sampler (learned whole: times and coefficients)
+                 ts,                   # the solver's initial grid (None for a GGDM sampler: its own)
+                 n_train: int,         # training noises, one slack offset each
+                 shape,                # one sample's shape
+                 r: float,             # the slack radius (`slack_radius`)
+                 **hyper):             # the solver's options
         super().__init__()
-        spec, hyper = get_sampler(sampler), sampler_options(sampler, **hyper)
-        if (spec.stochastic and hyper.get("eta") != 0) or spec.grid is None or spec.adaptive or not all(h.cli for h in spec.hyper.values()):
-            raise ValueError(f"LD3 learns the times of a deterministic solver on a grid; {sampler!r} is not one (take ddim, dpm++, dpm or heun)")
         if not r >= 0: raise ValueError(f"the slack radius r must be >= 0, got {r}")
-        self.sampler, self.hyper, self.r, self.grid = sampler, dict(hyper), float(r), TimeGrid(ts)
+        if isinstance(sampler, GGDM):
+            if ts is not None or hyper: raise ValueError("a GGDM student runs on its own times and coefficients: pass ts=None and no solver options")
+            self.sampler, self.hyper, self.params, self.grid = "ggdm", {}, sampler, None
+        else:
+            spec, hyper = get_sampler(sampler), sampler_options(sampler, **hyper)
+            if (spec.stochastic and hyper.get("eta") != 0) or spec.grid is None or spec.adaptive or not all(h.cli for h in spec.hyper.values()):
+                raise ValueError(f"LD3 learns the times of a deterministic solver on a grid; {sampler!r} is not one (take ddim, dpm++, dpm or heun, "
+                                 "or a GGDM sampler)")
+            self.sampler, self.hyper, self.params, self.grid = sampler, dict(hyper), None, TimeGrid(ts)
+        self.r = float(r)
         self.slack = nn.Parameter(torch.zeros(n_train, *shape))
-    def forward(self, model, z: Tensor, rows: Tensor | None = None) -> Tensor:
-        "The student's samples from `z`, moved by the slack of training rows `rows` (None: no slack, e.g. validation)."
+    @property
+    def K(self) -> int: return self.params.K if self.params is not None else self.grid.K
+    def times(self) -> Tensor:
+        "The student's current grid $t_0 > \\dots > t_K = 0$."
+        return self.params.times() if self.params is not None else self.grid.times()
+    def learned(self) -> list[nn.Parameter]:
+        "The sampler's parameters: everything but the slack."
+        return [p for n, p in self.named_parameters() if n != "slack"]
+    def forward(self, model, z: Tensor, rows: Tensor | None = None, noise=None) -> Tensor:
+        "The student's samples from `z`, moved by the slack of training rows `rows` (None: no slack, e.g. validation); `noise`: a GGDM sampler's step noise."
         if rows is not None: z = z + self.slack[rows].to(z)
+        if self.params is not None: return ggdm(model, z, params=self.params, noise=torch.zeros(self.K, *z.shape).to(z) if noise is None else noise)
         return SAMPLERS[self.sampler](model, z, self.grid.times(), **self.hyper)
     @torch.no_grad()
     def project_(self) -> "LD3Student":
         "Scale every slack offset back onto the ball of radius r."
         self.slack.copy_(project_ball(self.slack, self.r)); return self
+
+# %% ../nbs/51a_ld3.ipynb #6fd51a99
+def l2_distance(x: Tensor, target: Tensor) -> Tensor:
+    "The mean squared difference of each sample to its target (the offline default)."
+    return (x - target).pow(2).flatten(1).mean(1)
+
+def lpips_distance(net: str = "vgg"):   # LPIPS's backbone: vgg (the paper's) or alex
+    "LPIPS (Zhang et al. 2018) as a per-sample distance on images in [-1, 1], grey images as RGB; needs the `lpips` package and its backbone's weights."
+    try: import lpips
+    except ImportError:
+        raise RuntimeError("the LPIPS distance needs the lpips package (pip install lpips) and, once, internet for its backbone's weights; "
+                           "offline, use the default L2 distance") from None
+    try: f = lpips.LPIPS(net=net, verbose=False).eval().requires_grad_(False)
+    except Exception as e:
+        raise RuntimeError(f"could not load LPIPS's {net} weights ({type(e).__name__}: {' '.join(str(e).split())[:160]}): run once with internet "
+                           "access, or use the default L2 distance") from None
+    def distance(x: Tensor, target: Tensor) -> Tensor:
+        rgb = lambda t: t.expand(-1, 3, *t.shape[2:]) if t.shape[1] == 1 else t
+        return f.to(x)(rgb(x), rgb(target)).flatten()
+    return distance
+
+DISTANCES = {"l2": lambda: l2_distance, "lpips": lpips_distance}   # name -> a maker of the distance
 
 # %% ../nbs/51a_ld3.ipynb #ce4a4f75
 def train_ld3(model,                  # the frozen model (any model of the protocol)
@@ -80,13 +125,15 @@ def train_ld3(model,                  # the frozen model (any model of the proto
               *,
               iters: int = 200,       # updates
               batch_size: int = 2,    # pairs per update (the paper's 2)
-              lr: float = 5e-3,       # RMSprop's rate for the logits (the paper's)
+              lr: float = 5e-3,       # RMSprop's rate for the logits (the paper's); with `scale_steps`, about the RMS move of the samples per update
+              scale_steps: bool | None = None, # a GGDM student's step scales from `precondition` (DDSS's); default: for GGDM students
               slack_lr: float | None = None, # SGD's rate for the slack offsets (default: 12 / K, the paper's code)
               val_every: int = 10,    # updates between validations
-              seed: int = 0,
+              seed: int = 0,          # the draws of pairs and (GGDM) step noise
               ckpt_every: int = 50,
               stop_after: int | None = None,
               time_limit: float | None = None, # seconds: stop (with a checkpoint) once exceeded
+              distance: str | Callable = "l2", # "l2", "lpips" (needs the lpips package and its weights) or f(x, target) -> (B,) distances
               progress: bool = True,
              ) -> dict:
     "LD3: learn `student`'s time grid by matching the teacher's samples with soft teacher forcing; returns the last checkpoint."
@@ -95,25 +142,38 @@ def train_ld3(model,                  # the frozen model (any model of the proto
         raise ValueError(f"need as many teacher samples as noises and slack rows ({n} noises, {len(target)} samples, {student.slack.shape[0]} "
                          f"slack rows) and at least one validation pair")
     if not (1 <= batch_size <= n and iters >= 1 and val_every >= 1): raise ValueError("need 1 <= batch_size <= len(z), iters >= 1 and val_every >= 1")
-    slack_lr = 12 / student.grid.K if slack_lr is None else slack_lr
-    opt = torch.optim.RMSprop([dict(params=student.grid.parameters(), lr=lr)], momentum=0.9)
+    slack_lr = 12 / student.K if slack_lr is None else slack_lr
+    dist = DISTANCES[distance]() if isinstance(distance, str) and distance in DISTANCES else distance
+    if not callable(dist): raise ValueError(f"distance must be one of {', '.join(DISTANCES)} or a function (x, target) -> per-sample distances, got {distance!r}")
+    scale_steps = student.params is not None if scale_steps is None else scale_steps
+    if scale_steps and student.params is None: raise ValueError("scale_steps is for GGDM students; a solver's times take the paper's lr")
+    fresh = not (Path(out_dir) / "checkpoint.pt").exists()
+    if fresh and scale_steps:                         # a resumed run gets its step scales back from the checkpoint
+        gen = torch.Generator().manual_seed(seed + 2)
+        precondition(model, student.params, torch.randn(16, *z.shape[1:], generator=gen).to(z), torch.randn(student.K, 16, *z.shape[1:], generator=gen).to(z),
+                     generator=gen)
+    opt = torch.optim.RMSprop([dict(params=student.learned(), lr=lr)], momentum=0.9)
     opt.add_param_group(dict(params=[student.slack], lr=slack_lr, momentum=0.0))
     def loss_fn(step, gen):
         rows = torch.randperm(n, generator=gen)[:batch_size]
-        x = student(model, z[rows], rows)
-        return (x - target[rows].to(x)).pow(2).flatten(1).mean(1).mean()
+        noise = torch.randn(student.K, batch_size, *z.shape[1:], generator=gen).to(z) if student.params is not None else None   # GGDM: fresh step noise
+        x = student(model, z[rows], rows, noise)
+        return dist(x, target[rows].to(x)).mean()
+    val_noise = torch.randn(student.K, *z_val.shape, generator=torch.Generator().manual_seed(seed + 1)).to(z_val)   # fixed: used by GGDM only
     @torch.no_grad()
     def score() -> float:
-        x = student(model, z_val)
-        return (x - target_val.to(x)).pow(2).flatten(1).mean(1).mean().item()
+        x = student(model, z_val, noise=val_noise if student.params is not None else None)
+        return torch.cat([dist(a, b.to(a)) for a, b in zip(x.split(100), target_val.split(100))]).mean().item()
     best = BestSampler(student, score, val_every, iters)
-    config = dict(sampler=student.sampler, hyper=student.hyper, init_ts=student.grid.init_ts.tolist(), r=student.r, n=n, iters=iters,
-                  batch_size=batch_size, lr=lr, slack_lr=slack_lr, val_every=val_every, seed=seed, teacher=fingerprint(model))
-    if not (Path(out_dir) / "checkpoint.pt").exists(): best(0)     # the solver as shipped is the first candidate
+    config = dict(sampler=student.sampler, hyper=student.hyper, init_ts=(student.grid if student.params is None else student.params).init_ts.tolist(), r=student.r, n=n, iters=iters,
+                  batch_size=batch_size, lr=lr, slack_lr=slack_lr, val_every=val_every, seed=seed, teacher=fingerprint(model), scale_steps=scale_steps,
+                  distance=distance if isinstance(distance, str) else getattr(distance, "__name__", repr(distance)),
+                  **({} if student.params is None else dict(variant=student.params.variant, backbone=student.params.backbone)))
+    if fresh: best(0)                                  # the solver as shipped is the first candidate
     def after(updates):
         student.project_(); best(updates)
     ck = train_loop(loss_fn, student, opt, out_dir, config, iters, seed=seed, extra=dict(best=best), after_update=after,
-                    generator_device="cpu", ckpt_every=ckpt_every, stop_after=stop_after, time_limit=time_limit, desc=f"LD3 {student.sampler} K={student.grid.K}",
+                    generator_device="cpu", ckpt_every=ckpt_every, stop_after=stop_after, time_limit=time_limit, desc=f"LD3 {student.sampler} K={student.K}",
                     progress=progress)
     if best.best is not None: student.load_state_dict(best.best["state"])
     ck["validation"] = dict(history=best.history, best_updates=best.best and best.best["updates"], best_distance=best.best and best.best["score"])

@@ -10,7 +10,7 @@ from tqdm.auto import tqdm
 from .schedules import check_grid
 from .parameterization import bcast, denoise
 from .sampling import to_model_dtype
-from .ggdm import GGDM
+from .ggdm import GGDM, dpmpp_correction
 
 # %% auto #0
 __all__ = ['dpm_solver_pp', 'ggdm_at_dpm_solver_pp', 'dpm_solver_orders', 'dpm_solver', 'heun']
@@ -47,23 +47,14 @@ def dpm_solver_pp(model,        # a model following the protocol of `fastddss.pa
     return (z, torch.stack(states)) if trajectory else z
 
 # %% ../nbs/32_solvers.ipynb #6fc7e0c7
-def ggdm_at_dpm_solver_pp(params: GGDM,  # a GGDM+PRED(+TIME) sampler at DDIM (fresh): its ν residuals are replaced
+def ggdm_at_dpm_solver_pp(params: GGDM,  # a GGDM+PRED(+TIME) sampler on the DDIM backbone: its ν residuals are replaced
                           schedule,      # the model's schedule
                          ) -> GGDM:
     "Make `params` DPM-Solver++(2M) on its times: the ν residuals of the second-order steps (θ and μ stay as they are)."
     if params.variant not in ("ggdm+pred", "ggdm+pred+time"):
         raise ValueError(f"DPM-Solver++(2M) weighs two predictions per step: it needs a ggdm+pred variant, not {params.variant!r}")
-    with torch.no_grad():
-        ts = params.times()
-        alpha, sigma = schedule(ts)
-        lam = schedule.logsnr(ts)
-        nu = torch.zeros(params.K, params.K, dtype=torch.float64)
-        for i in range(1, params.K):
-            h, h_prev = lam[i + 1] - lam[i], lam[i] - lam[i - 1]
-            if not (torch.isfinite(h) and torch.isfinite(h_prev)): continue   # a first-order step
-            w = (alpha[i + 1] - alpha[i] * sigma[i + 1] / sigma[i]) * h / (2 * h_prev)   # c_i / (2 r_i)
-            nu[i, i], nu[i, i - 1] = w, -w
-        params.nu.copy_(nu.to(params.nu) / params.nu_scale)
+    if params.backbone != "ddim": raise ValueError(f"this sampler is already on the {params.backbone!r} backbone: start it at its backbone instead")
+    with torch.no_grad(): params.nu.copy_(dpmpp_correction(params.times(), schedule).to(params.nu) / params.nu_scale)
     return params
 
 # %% ../nbs/32_solvers.ipynb #ec8e1c0a

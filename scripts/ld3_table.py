@@ -39,7 +39,7 @@ for K in Ks:
         st = LD3Student(s, GRIDS[SAMPLERS[s].grid](teacher.schedule, K), 100, (1, 28, 28), slack_radius((1, 28, 28), K))
         t0 = time.time()
         ck = train_ld3(teacher, st, z[:100], x[:100], z[100:], x[100:], f"runs/ld3/{s}_k{K}", iters=300, batch_size=2, progress=False)
-        seconds, ts = time.time() - t0, st.grid.times().detach()
+        seconds, ts = time.time() - t0, st.times().detach()
         grids.mkdir(parents=True, exist_ok=True)
         info = dict(sampler=s, K=K, times=ts.tolist(), train_seconds=round(ck["seconds"], 1), validation=ck["validation"], teacher="dpm linear 30 NFE",
                     pairs="100 train / 100 validation, noise seed 12345")
