@@ -24,7 +24,7 @@ from .evaluation import load_results, save_results, Reference, evaluate, generat
 from .report import MAIN_METHODS, collect, pivot, plot_fid_vs_nfe
 from .teacher import export_teacher, train_teacher
 from .ddss import sampler_from_checkpoint, train_ddss
-from .ld3 import LD3Student, load_grid, save_grid, slack_radius, train_ld3
+from .ld3 import DISTANCES, LD3Student, load_grid, save_grid, slack_radius, train_ld3
 from .solvers import ggdm_at_dpm_solver_pp
 from .distill import WEIGHTINGS, distill
 from .flow import make_pairs, train_flow
@@ -410,15 +410,21 @@ def _ddss_run(a, out: Path):
 LD3_SOLVERS = ("ddim", "dpm++", "dpm", "heun")   # deterministic solvers on a grid (DDIM with eta 0)
 
 def _ld3_args(p):
-    p.add_argument("--sampler", default="dpm++", choices=LD3_SOLVERS, help="the solver whose times are learned")
+    p.add_argument("--sampler", default="dpm++", choices=(*LD3_SOLVERS, "ggdm"), help="the solver whose times are learned, or ggdm: a whole GGDM "
+                   "sampler (--variant, --backbone), written as OUT/sampler.safetensors")
+    p.add_argument("--variant", default=None, choices=VARIANTS, help="with --sampler ggdm: what is learned (default ggdm+pred+time)")
+    p.add_argument("--backbone", default=None, choices=BACKBONES, help="with --sampler ggdm: the solver it starts as (default ddim)")
+    p.add_argument("--distance", default="l2", choices=list(DISTANCES), help="the distance to the teacher's samples: l2, or lpips (needs the lpips "
+                   "package and, once, internet for its weights)")
     p.add_argument("--steps", type=_count(1, MAX_STEPS), default=5, help="K, its steps")
-    p.add_argument("--grid", default=None, choices=list(GRIDS), help="the grid it starts from (default: the solver's own)")
+    p.add_argument("--grid", default=None, choices=list(GRIDS), help="the grid it starts from (default: the solver's own; ggdm: linear)")
     p.add_argument("--teacher-sampler", default="dpm", choices=LD3_SOLVERS, help="the many-step teacher's solver (on its own grid)")
     p.add_argument("--teacher-steps", type=_count(2, MAX_STEPS), default=30, help="the teacher's steps")
     p.add_argument("--pairs", type=_count(4), default=200, help="(noise, teacher sample) pairs: half to train, half to validate")
     p.add_argument("--iters", type=_count(1), default=300, help="updates")
     p.add_argument("--batch-size", type=_count(1), default=2, help="pairs per update (the paper's 2)")
-    p.add_argument("--lr", type=_lr, default=5e-3, help="RMSprop's learning rate for the times (the paper's)")
+    p.add_argument("--lr", type=_lr, default=5e-3, help="RMSprop's learning rate for the times (the paper's); ggdm: about the RMS move of the "
+                   "samples per update")
     p.add_argument("--gamma", type=float, default=1e-3, help="the slack radius is gamma * dimension / K^2 (0: the hard loss)")
     p.add_argument("--seed", type=_seed, default=0)
     _learning_args(p, "runs/ld3", "then score this many samples on the eval network (0: skip)")
@@ -427,18 +433,23 @@ def _ld3_args(p):
 @_command("ld3", _ld3_args, "learn a solver's time grid from a many-step teacher (LD3); resumable",
           "Learn the K times of a deterministic solver (DDIM, DPM-Solver++, DPM-Solver, Heun) by matching a many-step teacher's samples "
           "from nearly the same noise (LD3, soft teacher forcing; notebook 51a). Checkpoints go to --out; a killed run continues with "
-          "--resume. Writes OUT/grid.json (sample with it: fastddss sample --grid OUT/grid.json) and, with --eval-n, OUT/eval.json.")
+          "--resume. Writes OUT/grid.json (sample with it: fastddss sample --grid OUT/grid.json), or OUT/sampler.safetensors for --sampler ggdm "
+          "(fastddss sample --ggdm OUT/sampler.safetensors), and, with --eval-n, OUT/eval.json.")
 def _ld3(a):
     "Learn (or continue learning) a time grid, write it, and score it."
     out = Path(a.out); _writable(out, "--out", "folder"); _refuse_run(out, a.resume)
     if not (math.isfinite(a.gamma) and a.gamma >= 0): raise SystemExit(f"--gamma must be a number >= 0, got {a.gamma}")
     if a.batch_size > a.pairs // 2: raise SystemExit(f"--batch-size {a.batch_size} is more than the {a.pairs // 2} training pairs: lower it or raise --pairs")
+    if a.sampler != "ggdm" and (a.variant or a.backbone):
+        raise SystemExit(f"--variant and --backbone shape a GGDM student: pass --sampler ggdm, or leave them out to learn {a.sampler}'s times")
     with _lock(out), _run_folder(out): _ld3_run(a, out)
 
 def _ld3_run(a, out: Path):
     "Make the teacher's pairs (the same on a resume), learn, write the grid, score."
     model, shape = _load(a.model, a.device), None
-    grid0 = _grid(a.grid or SAMPLERS[a.sampler].grid, model, a.steps)
+    grid0 = _grid(a.grid or (SAMPLERS[a.sampler].grid if a.sampler in LD3_SOLVERS else "linear"), model, a.steps)
+    try: distance = DISTANCES[a.distance]()                    # LPIPS offline: one line before any work
+    except RuntimeError as e: raise SystemExit(str(e)) from None
     shape, n = sample_shape(model), a.pairs // 2
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
     _claim(out, a)
@@ -446,20 +457,29 @@ def _ld3_run(a, out: Path):
     teacher_grid = _grid(SAMPLERS[a.teacher_sampler].grid, model, a.teacher_steps)
     with torch.no_grad(), _user_error():
         x = torch.cat([SAMPLERS[a.teacher_sampler](model, b, teacher_grid) for b in z.split(64)])
-        student = LD3Student(a.sampler, grid0, n, shape, slack_radius(shape, a.steps, a.gamma)).to(a.device)
+        sampler = GGDM(grid0, a.variant or "ggdm+pred+time", backbone=a.backbone or "ddim") if a.sampler == "ggdm" else a.sampler
+        student = LD3Student(sampler, None if a.sampler == "ggdm" else grid0, n, shape, slack_radius(shape, a.steps, a.gamma)).to(a.device)
     ck = train_ld3(model, student, z[:n], x[:n], z[n:], x[n:], out, iters=a.iters, batch_size=a.batch_size, lr=a.lr, seed=a.seed,
-                   time_limit=a.time_limit, progress=not a.quiet)
+                   time_limit=a.time_limit, distance=distance, progress=not a.quiet)
     ts = student.times().detach().cpu()
     info = dict(teacher=fingerprint(model), teacher_file=_model_name(a.model), teacher_sampler=a.teacher_sampler, teacher_steps=a.teacher_steps,
-                start_grid=a.grid or SAMPLERS[a.sampler].grid, pairs=a.pairs, iters=ck["step"], batch_size=a.batch_size, lr=a.lr, gamma=a.gamma,
-                seed=a.seed, seconds=round(ck["seconds"], 1), validation=ck["validation"])
-    save_on_main(save_grid, out / "grid.json", a.sampler, ts, student.hyper, info)
+                start_grid=a.grid or (SAMPLERS[a.sampler].grid if a.sampler in LD3_SOLVERS else "linear"), pairs=a.pairs, iters=ck["step"],
+                batch_size=a.batch_size, lr=a.lr, gamma=a.gamma, distance=a.distance, seed=a.seed, seconds=round(ck["seconds"], 1),
+                validation=ck["validation"])
+    if student.params is not None:                             # a GGDM student: a sampler file, as `fastddss ddss` writes
+        student.params.info = dict(info, ld3=True, schedule=repr(model.schedule), prediction=model.prediction)
+        written, hyper = out / "sampler.safetensors", dict(params=student.params.eval())
+        save_on_main(save_sampler, student.params, written)
+        method = f"LD3 GGDM {student.params.variant.upper()}" + (", DPM-Solver++ backbone" if student.params.backbone == "dpm++" else "")
+    else:
+        written, hyper, method = out / "grid.json", student.hyper, f"LD3 {SAMPLERS[a.sampler].label} (times)"
+        save_on_main(save_grid, written, a.sampler, ts, student.hyper, info)
     _say(f"update {ck['step']}/{a.iters} in {ck['seconds']:.0f} s; validation distance {ck['validation']['history'][0][1]:.4g} -> "
-         f"{ck['validation']['best_distance']:.4g}; grid written to {out / 'grid.json'}" + ("" if ck["step"] == a.iters else "; run again with --resume to continue"))
+         f"{ck['validation']['best_distance']:.4g}; written to {written}" + ("" if ck["step"] == a.iters else "; run again with --resume to continue"))
     if ck["step"] == a.iters and a.eval_n > 0:
-        with _user_error(): rec, _ = evaluate(model, a.sampler, a.steps, ref, grid=ts.tolist(), n=a.eval_n, device=a.device, progress=not a.quiet,
-                          method=f"LD3 {SAMPLERS[a.sampler].label} (times)", family="learned sampler", model_name=_model_name(a.model),
-                          train_seconds=info["seconds"], provenance=info, keep_samples=False, limit=DIVERGED, **student.hyper)
+        with _user_error(): rec, _ = evaluate(model, a.sampler, a.steps, ref, grid=None if a.sampler == "ggdm" else ts.tolist(), n=a.eval_n,
+                          device=a.device, progress=not a.quiet, method=method, family="learned sampler", model_name=_model_name(a.model),
+                          train_seconds=info["seconds"], provenance=info, keep_samples=False, limit=DIVERGED, **hyper)
         _write_results(out / "eval.json", [rec], a, f"a time grid learned with LD3, scored on {a.eval_n} samples")
         _say(f"{_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)} ({a.eval_n} samples)")
 

@@ -1,5 +1,5 @@
 "`fastddss sample`'s choices come from the sampler registry, and its options reach the sampler or are refused in one line."
-import re
+import re, sys
 import pytest, torch
 from fastddss.cli import main
 from fastddss.distributed import SampleNoise
@@ -112,3 +112,26 @@ def test_ld3_writes_a_grid_that_sample_runs(tmp_path):
         main(["ld3", "--steps", "3", "--pairs", "8", "--iters", "4", "--out", str(tmp_path / "run"), "--quiet"])
     (tmp_path / "bad.json").write_text("{}")
     with pytest.raises(SystemExit, match="not a fastddss grid file"): _sample_noK(tmp_path, "i", "--grid", str(tmp_path / "bad.json"))
+
+def test_ld3_ggdm_student_writes_a_sampler_file(tmp_path):
+    "`fastddss ld3 --sampler ggdm` learns a whole GGDM sampler by the teacher-matching loss; `sample --ggdm FILE` runs it; bad pairs are refused."
+    from fastddss.ggdm import load_sampler
+    main(["ld3", "--sampler", "ggdm", "--variant", "time", "--backbone", "dpm++", "--steps", "3", "--pairs", "8", "--iters", "4",
+          "--teacher-steps", "6", "--out", str(tmp_path / "run"), "--quiet"])
+    params = load_sampler(tmp_path / "run" / "sampler.safetensors", load_teacher())
+    assert (params.variant, params.backbone, params.K, params.info["iters"], params.info["distance"]) == ("time", "dpm++", 3, 4, "l2")
+    got = load_checkpoint(_sample_noK(tmp_path, "g", "--ggdm", str(tmp_path / "run" / "sampler.safetensors")))
+    teacher = load_teacher()
+    z = torch.randn(4, 1, 28, 28, generator=torch.Generator().manual_seed(5))
+    from fastddss.solvers import dpm_solver_pp
+    with torch.no_grad(): want = dpm_solver_pp(teacher, z, params.times().detach())   # the time variant on this backbone is the solver on its times
+    torch.testing.assert_close(got, want, atol=1e-4, rtol=0)
+    with pytest.raises(SystemExit, match="shape a GGDM student: pass --sampler ggdm"):
+        main(["ld3", "--variant", "time", "--out", str(tmp_path / "x")])
+
+def test_ld3_lpips_offline_is_one_line(tmp_path, monkeypatch):
+    "Without the lpips package (or its weights) `ld3 --distance lpips` stops before any work, saying what to do."
+    monkeypatch.setitem(sys.modules, "lpips", None)
+    with pytest.raises(SystemExit, match="needs the lpips package"):
+        main(["ld3", "--distance", "lpips", "--out", str(tmp_path / "run")])
+    assert not (tmp_path / "run").exists()
