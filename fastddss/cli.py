@@ -24,7 +24,7 @@ from .evaluation import load_results, save_results, Reference, evaluate, generat
 from .report import MAIN_METHODS, collect, pivot, plot_fid_vs_nfe
 from .teacher import export_teacher, train_teacher
 from .ddss import sampler_from_checkpoint, train_ddss
-from .ld3 import DISTANCES, LD3Student, load_grid, save_grid, slack_radius, train_ld3
+from .ld3 import DISTANCES, LD3Student, default_sampler, load_grid, save_grid, slack_radius, train_ld3
 from .solvers import ggdm_at_dpm_solver_pp
 from .distill import WEIGHTINGS, distill
 from .flow import make_pairs, train_flow
@@ -550,7 +550,8 @@ def _cli_hypers() -> dict:
 def _sampler_arguments(p, steps: int = 10):
     "Add --sampler, --steps, --grid, one option per hyper-parameter and --ggdm; list the samplers and grids after the options."
     names = _cli_samplers()
-    p.add_argument("--sampler", default=None, metavar="{" + ",".join(names) + "}", help="the sampler (default: ddim), listed below")
+    p.add_argument("--sampler", default=None, metavar="{" + ",".join(names) + "}", help="the sampler (default: the learned sampler shipped for "
+                   "the model at --steps if there is one, else ddim), listed below")
     p.add_argument("--steps", type=_count(1, MAX_STEPS), default=None, help=f"K, the sampler's steps (default: {steps}; a distilled student's own)")
     p.add_argument("--grid", default=None, metavar="{" + ",".join(GRIDS) + ",diffusers:SPACING[:OFFSET],FILE.json}",
                    help="the time grid (default: the sampler's own, listed below)")
@@ -594,6 +595,11 @@ def _choose_sampler(a, model, steps: int = 10) -> tuple:
         try: hyper = sampler_options(doc["sampler"], **(doc["hyper"] | given))
         except ValueError as e: raise SystemExit(str(e)) from None
         return doc["sampler"], a.grid, K, hyper
+    if a.sampler is None and not a.grid and not given and not getattr(model, "N", 0):
+        K = a.steps or steps
+        if (params := default_sampler(model, K)) is not None:       # the best learned sampler measured for this model at K steps
+            _say(f"{K} steps: {params.info.get('method', 'a learned sampler')}, the best measured for this model (--sampler ddim: DDIM)")
+            return "ggdm", None, K, dict(params=params)
     name = a.sampler or "ddim"
     if name not in _cli_samplers():
         raise SystemExit(f"unknown sampler {name!r}: expected one of {', '.join(_cli_samplers())} "

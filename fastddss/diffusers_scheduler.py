@@ -52,6 +52,7 @@ class GGDMScheduler(SchedulerMixin, ConfigMixin):
                  timestep_offset: float = 1.0,    # diffusers' timestep = t - offset (1 for DDPM UNets, 0 for continuous time)
                  variant: str = "ggdm",
                  num_train_timesteps: int = 1000, # diffusers bookkeeping
+                 provenance: dict | None = None,  # where the sampler comes from (its `info`: teacher, training, scores), kept in the config
                 ):
         if prediction_type not in _PRED.values(): raise ValueError(f"unknown prediction_type {prediction_type!r}: expected one of {list(_PRED.values())}")
         self.schedule = CosineSchedule() if alphas_cumprod is None else DiscreteSchedule(alphas_cumprod)
@@ -105,4 +106,5 @@ def to_diffusers_scheduler(params: GGDM,  # a (learned) GGDM sampler
     clip = getattr(model, "clip_x", None)
     return GGDMScheduler(times=co.ts.tolist(), mu=co.mu.tolist(), nu=co.nu.tolist(), c=co.c.tolist(), alphas_cumprod=ab,
                          prediction_type=_PRED[model.prediction], clip_sample=clip is not None, clip_sample_range=clip or 1.0,
-                         timestep_offset=offset, variant=params.variant, num_train_timesteps=int(sch.T) if sch.discrete else 1000)
+                         timestep_offset=offset, variant=params.variant, num_train_timesteps=int(sch.T) if sch.discrete else 1000,
+                         provenance=dict(params.info, backbone=params.backbone))

@@ -9,15 +9,15 @@ import json, math
 from pathlib import Path
 from typing import Callable
 from torch import Tensor, nn
-from .ggdm import GGDM, ggdm, softmax_times
+from .ggdm import GGDM, ggdm, load_sampler, softmax_times
 from .samplers import SAMPLERS, get_sampler, sampler_options
-from .models import fingerprint
+from .models import ASSETS, fingerprint
 from .runs import save_json, train_loop
 from .ddss import BestSampler, precondition
 
 # %% auto #0
-__all__ = ['DISTANCES', 'GRID_FORMAT', 'TimeGrid', 'slack_radius', 'project_ball', 'LD3Student', 'l2_distance', 'lpips_distance',
-           'train_ld3', 'save_grid', 'load_grid']
+__all__ = ['DISTANCES', 'GRID_FORMAT', 'DEFAULTS', 'TimeGrid', 'slack_radius', 'project_ball', 'LD3Student', 'l2_distance',
+           'lpips_distance', 'train_ld3', 'save_grid', 'load_grid', 'grid_sampler', 'default_sampler']
 
 # %% ../nbs/51a_ld3.ipynb #fdba2249
 class TimeGrid(nn.Module):
@@ -198,3 +198,26 @@ def load_grid(path) -> dict:
     if not ok or not all(a > b for a, b in zip(ts, ts[1:])) or ts[-1] != 0 or name not in SAMPLERS or not isinstance(doc.get("hyper", {}), dict):
         raise ValueError(f"{path} holds a damaged grid (times must decrease strictly to 0, the sampler be one of {', '.join(SAMPLERS)})")
     return doc
+
+# %% ../nbs/51a_ld3.ipynb #20ae07e7
+def grid_sampler(sampler: str,             # "ddim" (eta 0) or "dpm++"
+                 times,                    # the learned grid $t_0 > \dots > t_K = 0$
+                 hyper: dict | None = None, # the solver's options (a grid file's "hyper")
+                 info: dict | None = None,  # provenance kept with the sampler
+                ) -> GGDM:
+    "The GGDM sampler that is `sampler` on `times`: the `time` variant on its backbone, its times fixed at the grid."
+    hyper = sampler_options(sampler, **(hyper or {})) if sampler in SAMPLERS else {}
+    if sampler == "ddim" and hyper.get("eta") == 0: backbone = "ddim"
+    elif sampler == "dpm++": backbone = "dpm++" if hyper.get("order") == 2 else "ddim"
+    else: raise ValueError(f"only DDIM (eta 0) and DPM-Solver++ grids are GGDM samplers, not {sampler!r} with {hyper}: sample it with --grid FILE.json")
+    return GGDM(torch.as_tensor(times, dtype=torch.float64), "time", info, backbone=backbone)
+
+# %% ../nbs/51a_ld3.ipynb #89354ea6
+DEFAULTS = ASSETS / "defaults"   # {model fingerprint}_k{K}.safetensors: the best learned sampler measured for that model (scripts/ship_defaults.py)
+
+def default_sampler(model,      # any model of the protocol
+                    K: int,     # steps
+                   ) -> GGDM | None:
+    "The best learned sampler shipped for `model` at `K` steps (found by the model's fingerprint), or None."
+    f = DEFAULTS / f"{fingerprint(model)}_k{K}.safetensors"
+    return load_sampler(f, model).eval() if f.is_file() else None

@@ -8,7 +8,7 @@ x {a solver's times alone (the GGDM `time` variant on the DDIM or the DPM-Solver
   batch 2); the times-only cells are ld3_table.py's records, the full-GGDM cell trains a GGDM+PRED+TIME student (step scales, lr 5e-3).
 - Every new cell is scored with 3 sets x 5,000 samples, FID (MNIST features) on the eval network; one JSON per cell in
   results/loss_family/ (finished cells are kept: the run resumes, and WORKER=i/n splits the cells between processes).
-Usage: python scripts/loss_family_table.py run     (env KS="5 10 4 6 8", WORKER=0/1)
+Usage: python scripts/loss_family_table.py run     (env KS="5 10 4 6 8", WORKER=0/1, CELLS="KID x DPM-Solver++ times,...")
        python scripts/loss_family_table.py table   (the 2 x 2 from every record: results/loss_family_mnist.json)"""
 import os, subprocess, sys, time
 from pathlib import Path
@@ -64,7 +64,8 @@ def teacher_full_cell(teacher, ref, K, cell, pairs):
 
 def run():
     i, n = (int(v) for v in os.environ.get("WORKER", "0/1").split("/"))
-    todo = [(K, c) for K in KS for c in (*KID, "teacher x GGDM+PRED+TIME") if known(c, K) is None]
+    wanted = os.environ.get("CELLS", "").split(",") if os.environ.get("CELLS") else [*KID, "teacher x GGDM+PRED+TIME"]
+    todo = [(K, c) for K in KS for c in wanted if known(c, K) is None]
     teacher, ref, pairs = load_teacher(), Reference.mnist("eval"), None
     for K, cell in todo[i::n]:
         path = CELLS / f"{cell.replace(' ', '_').replace('+', 'p')}_k{K}.json"
