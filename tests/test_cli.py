@@ -1,5 +1,5 @@
 "`fastddss sample`'s choices come from the sampler registry, and its options reach the sampler or are refused in one line."
-import re, sys
+import json, re, sys
 import pytest, torch
 from fastddss.cli import main
 from fastddss.distributed import SampleNoise
@@ -135,3 +135,29 @@ def test_ld3_lpips_offline_is_one_line(tmp_path, monkeypatch):
     with pytest.raises(SystemExit, match="needs the lpips package"):
         main(["ld3", "--distance", "lpips", "--out", str(tmp_path / "run")])
     assert not (tmp_path / "run").exists()
+
+def test_ld3_distance_reaches_training(tmp_path, monkeypatch):
+    "`ld3 --distance NAME` trains with that distance (a stand-in for LPIPS here: the real one needs weights)."
+    from fastddss.ld3 import DISTANCES
+    calls = []
+    def spy(x, target): calls.append(len(x)); return (x - target).pow(2).flatten(1).mean(1)
+    monkeypatch.setitem(DISTANCES, "lpips", lambda: spy)
+    main(["ld3", "--distance", "lpips", "--steps", "2", "--pairs", "8", "--iters", "2", "--teacher-steps", "4", "--out", str(tmp_path / "run"), "--quiet"])
+    assert calls and json.loads((tmp_path / "run" / "grid.json").read_text())["info"]["distance"] == "lpips"
+
+def test_shipped_default_only_when_nothing_is_chosen(tmp_path, monkeypatch):
+    "With no --sampler the model's shipped learned sampler at --steps is used; --sampler ddim is DDIM; a distilled student gets none."
+    import fastddss.cli as cli
+    from fastddss.ggdm import GGDM
+    shipped = GGDM(linear_grid(load_teacher().schedule, 3), "ggdm", info=dict(method="a test default")).eval()
+    with torch.no_grad(): shipped.nu.add_(0.5 * torch.eye(3, dtype=torch.float64))   # far from DDIM: its samples are told apart
+    monkeypatch.setattr(cli, "default_sampler", lambda model, K: shipped if K == 3 else None)
+    run = lambda name, *args: load_checkpoint(_sample_noK(tmp_path, name, "--steps", "3", *args))
+    default, chosen = run("a"), run("b", "--sampler", "ddim")
+    assert not torch.allclose(default, chosen, atol=1e-3)
+    from fastddss.ggdm import ggdm
+    with torch.no_grad(): want = ggdm(load_teacher(), torch.randn(4, 1, 28, 28, generator=torch.Generator().manual_seed(5)), params=shipped,
+                                      noise=SampleNoise(6, torch.arange(4), 3, (1, 28, 28)))
+    torch.testing.assert_close(default, want, atol=1e-4, rtol=0)
+    with pytest.raises(SystemExit, match="distilled to sample with DDIM"):
+        run("c", "--model", str(ASSETS / "pd_student_1.safetensors"))
