@@ -9,6 +9,7 @@ x {a solver's times alone (the GGDM `time` variant on the DDIM or the DPM-Solver
 - Every new cell is scored with 3 sets x 5,000 samples, FID (MNIST features) on the eval network; one JSON per cell in
   results/loss_family/ (finished cells are kept: the run resumes, and WORKER=i/n splits the cells between processes).
 Usage: python scripts/loss_family_table.py run     (env KS="5 10 4 6 8", WORKER=0/1, CELLS="KID x DPM-Solver++ times,...")
+       python scripts/loss_family_table.py reference   (the teacher the teacher-matching cells aim at)
        python scripts/loss_family_table.py table   (the 2 x 2 from every record: results/loss_family_mnist.json)"""
 import os, subprocess, sys, time
 from pathlib import Path
@@ -80,6 +81,16 @@ def run():
         save_results(path, [rec], what=f"the loss x family 2 x 2, cell {cell} at K = {K}", how="python scripts/loss_family_table.py run")
         print(f"{cell:30s} K={K:2d}: FID {rec['fid']:.3f} ± {rec['fid_std']:.3f} (train {rec['train_seconds']:.0f} s, all {time.time() - t0:.0f} s)", flush=True)
 
+def reference():
+    "The teacher-matching cells' target: the teacher's DPM-Solver (order 3) at 30 NFE on the linear grid, 3 sets x 5,000."
+    path = CELLS / "teacher_reference_k30.json"
+    if path.exists(): return
+    rec, _ = evaluate(load_teacher(), "dpm", 30, Reference.mnist("eval"), n=5000, repeats=3, progress=False, keep_samples=False,
+                      method="the LD3 teacher: DPM-Solver linear, 30 NFE")
+    CELLS.mkdir(parents=True, exist_ok=True)
+    save_results(path, [rec], what="the teacher the 2 x 2's teacher-matching cells aim at", how="python scripts/loss_family_table.py reference")
+    print(f"{rec['method']}: FID {rec['fid']:.3f} ± {rec['fid_std']:.3f}", flush=True)
+
 def table():
     cols = ["teacher x DDIM times", "teacher x DPM-Solver++ times", "teacher x GGDM+PRED+TIME", "KID x DDIM times", "KID x DPM-Solver++ times", "KID x GGDM+PRED+TIME"]
     recs = [r for f in sorted(CELLS.glob("*.json")) for r in load_results(f)[0]]
@@ -94,4 +105,4 @@ def table():
     for K in sorted(KS): print(f"| {K} | " + " | ".join(cell(get(m, K)) for m in list(BASE) + cols) + " |")
 
 if __name__ == "__main__":
-    {"run": run, "table": table}[sys.argv[1] if len(sys.argv) > 1 else "run"]()
+    {"run": run, "reference": reference, "table": table}[sys.argv[1] if len(sys.argv) > 1 else "run"]()
