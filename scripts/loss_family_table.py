@@ -17,7 +17,7 @@ import torch
 from fastddss.evaluation import Reference, evaluate, load_results, save_results
 from fastddss.ggdm import GGDM, load_sampler, save_sampler
 from fastddss.ld3 import LD3Student, slack_radius, train_ld3
-from fastddss.models import load_teacher
+from fastddss.models import fingerprint, load_teacher
 from fastddss.samplers import SAMPLERS
 from fastddss.schedules import linear_grid
 
@@ -34,7 +34,10 @@ def known(cell: str, K: int):
     "A record of the same protocol measured by another script, if any."
     if cell not in KNOWN or not Path(KNOWN[cell][0]).exists(): return None
     f, method = KNOWN[cell]
-    return next((r for r in load_results(f)[0] if r["method"] == method and r["K"] == K and r.get("fid_std") is not None), None)
+    r = next((r for r in load_results(f)[0] if r["method"] == method and r["K"] == K and r.get("fid_std") is not None), None)
+    first = Path(f"results/ddss_recipe/ggdm_pred_time_k{K}_eval.json")      # the seed table's DDSS cells: training time from their run
+    if r is not None and not r.get("train_seconds") and first.exists(): r = dict(r, train_seconds=load_results(first)[0][0]["train_seconds"])
+    return r
 
 def score(teacher, ref, K, params, cell, seconds, info):
     rec, _ = evaluate(teacher, "ggdm", K, ref, n=5000, repeats=3, progress=False, keep_samples=False, params=params.eval(), method=cell,
@@ -58,7 +61,7 @@ def teacher_full_cell(teacher, ref, K, cell, pairs):
     z, x = pairs
     st = LD3Student(GGDM(linear_grid(teacher.schedule, K), "ggdm+pred+time"), None, 100, (1, 28, 28), slack_radius((1, 28, 28), K))
     ck = train_ld3(teacher, st, z[:100], x[:100], z[100:], x[100:], RUNS / f"ld3_ggdm_pred_time_k{K}", iters=300, batch_size=2, progress=False)
-    st.params.info = dict(teacher="dpm linear 30 NFE", pairs="100 train / 100 validation, noise seed 12345", iters=300, batch_size=2, lr=5e-3,
+    st.params.info = dict(teacher=fingerprint(teacher), teacher_sampler="dpm linear 30 NFE", pairs="100 train / 100 validation, noise seed 12345", iters=300, batch_size=2, lr=5e-3,
                           validation=ck["validation"], seconds=round(ck["seconds"], 1))
     CELLS.mkdir(parents=True, exist_ok=True); save_sampler(st.params, CELLS / f"ld3_ggdm_pred_time_k{K}.safetensors")
     return score(teacher, ref, K, st.params, cell, ck["seconds"], dict(sampler_file=str(CELLS / f"ld3_ggdm_pred_time_k{K}.safetensors"), ld3=st.params.info))
@@ -95,8 +98,10 @@ def table():
     cols = ["teacher x DDIM times", "teacher x DPM-Solver++ times", "teacher x GGDM+PRED+TIME", "KID x DDIM times", "KID x DPM-Solver++ times", "KID x GGDM+PRED+TIME"]
     recs = [r for f in sorted(CELLS.glob("*.json")) for r in load_results(f)[0]]
     recs += [dict(k, method=c) for c in cols for K in KS if (k := known(c, K)) is not None and not any(x["method"] == c and x["K"] == K for x in recs)]
-    base = [dict(r, method=m) for m in BASE for K in KS for r in load_results("results/seed_table_mnist.json")[0]
-            if r["method"] == m and r["K"] == K and r.get("fid_std") is not None]
+    base = []
+    for f in ("results/seed_table_mnist.json", "results/ld3_mnist.json"):   # the solvers on their default grids, 3 sets each
+        base += [r for r in load_results(f)[0] if r["method"] in BASE and r["K"] in KS and r.get("fid_std") is not None
+                 and not any((b["method"], b["K"]) == (r["method"], r["K"]) for b in base)]
     save_results(OUT, base + recs, what="the loss x family 2 x 2 on the shipped teacher (scripts/loss_family_table.py), 3 sets x 5,000 samples, eval network",
                  how="python scripts/loss_family_table.py run && python scripts/loss_family_table.py table")
     get = lambda m, K: next((r for r in base + recs if r["method"] == m and r["K"] == K), None)

@@ -10,7 +10,7 @@ import json, sys
 from pathlib import Path
 from fastddss.evaluation import load_results
 from fastddss.ggdm import load_sampler, save_sampler
-from fastddss.ld3 import DEFAULTS, grid_sampler, load_grid
+from fastddss.ld3 import DEFAULTS, grid_sampler
 from fastddss.models import fingerprint, load_teacher
 
 KS = range(4, 11)
@@ -46,7 +46,7 @@ def main(force: bool):
         cands = [(r, s) for r in cands if (s := sampler_of(r, teacher)) is not None]
         if not cands: print(f"K={K}: no learned sampler measured"); continue
         (best, params), runner = cands[0], (cands[1][0] if len(cands) > 1 else None)
-        lf = min((r for r in free if r["K"] == K), key=lambda r: r["fid"], default=None)
+        lf = min((r for r in free if r["nfe"] == K), key=lambda r: r["fid"], default=None)     # the same network evaluations
         score = lambda r: None if r is None else dict(method=r["method"], fid=round(r["fid"], 4), fid_std=round(r["fid_std"], 4), record=r["file"])
         separated = runner is not None and best["fid"] + best["fid_std"] < runner["fid"] - runner["fid_std"]
         params.info = dict(params.info, method=best["method"], teacher=fp, default_for=f"fastddss sample --steps {K} on the shipped teacher",
