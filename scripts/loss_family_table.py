@@ -10,7 +10,8 @@ x {a solver's times alone (the GGDM `time` variant on the DDIM or the DPM-Solver
   results/loss_family/ (finished cells are kept: the run resumes, and WORKER=i/n splits the cells between processes).
 Usage: python scripts/loss_family_table.py run     (env KS="5 10 4 6 8", WORKER=0/1, CELLS="KID x DPM-Solver++ times,...")
        python scripts/loss_family_table.py reference   (the teacher the teacher-matching cells aim at)
-       python scripts/loss_family_table.py table   (the 2 x 2 from every record: results/loss_family_mnist.json)"""
+       python scripts/loss_family_table.py table   (the 2 x 2 from every record: results/loss_family_mnist.json, each record's
+                                                    `cell` names its place; records measured elsewhere keep their method)"""
 import os, subprocess, sys, time
 from pathlib import Path
 import torch
@@ -94,20 +95,25 @@ def reference():
     save_results(path, [rec], what="the teacher the 2 x 2's teacher-matching cells aim at", how="python scripts/loss_family_table.py reference")
     print(f"{rec['method']}: FID {rec['fid']:.3f} ± {rec['fid_std']:.3f}", flush=True)
 
+def place(r: dict, cell: str) -> dict:
+    "The record with its place in the 2 x 2 (its `cell`, kept in the provenance: a record keeps its method)."
+    return dict(r, provenance=dict(r.get("provenance") or {}, cell=cell))
+
 def table():
     cols = ["teacher x DDIM times", "teacher x DPM-Solver++ times", "teacher x GGDM+PRED+TIME", "KID x DDIM times", "KID x DPM-Solver++ times", "KID x GGDM+PRED+TIME"]
-    recs = [r for f in sorted(CELLS.glob("*.json")) for r in load_results(f)[0]]
-    recs += [dict(k, method=c) for c in cols for K in KS if (k := known(c, K)) is not None and not any(x["method"] == c and x["K"] == K for x in recs)]
+    recs = [place(r, r["method"]) for f in sorted(CELLS.glob("*_k*.json")) for r in load_results(f)[0] if r["method"] in cols]
+    ks = sorted(set(KS) | {r["K"] for r in recs})                          # the 2 x 2's K and any K with a cell of its own (7, 9)
+    recs += [place(k, c) for c in cols for K in ks if (k := known(c, K)) is not None and not any(x["provenance"]["cell"] == c and x["K"] == K for x in recs)]
     base = []
     for f in ("results/seed_table_mnist.json", "results/ld3_mnist.json"):   # the solvers on their default grids, 3 sets each
-        base += [r for r in load_results(f)[0] if r["method"] in BASE and r["K"] in KS and r.get("fid_std") is not None
+        base += [place(r, r["method"]) for r in load_results(f)[0] if r["method"] in BASE and r["K"] in ks and r.get("fid_std") is not None
                  and not any((b["method"], b["K"]) == (r["method"], r["K"]) for b in base)]
     save_results(OUT, base + recs, what="the loss x family 2 x 2 on the shipped teacher (scripts/loss_family_table.py), 3 sets x 5,000 samples, eval network",
                  how="python scripts/loss_family_table.py run && python scripts/loss_family_table.py table")
-    get = lambda m, K: next((r for r in base + recs if r["method"] == m and r["K"] == K), None)
+    get = lambda m, K: next((r for r in base + recs if r["provenance"]["cell"] == m and r["K"] == K), None)   # a record keeps its method; `cell` places it
     cell = lambda r: "" if r is None else f"{r['fid']:.2f} ± {r['fid_std']:.2f}" + (f" ({r['train_seconds']:.0f} s)" if r.get("train_seconds") else "")
     print("| K | " + " | ".join(list(BASE) + cols) + " |\n|" + "---|" * (len(cols) + len(BASE) + 1))
-    for K in sorted(KS): print(f"| {K} | " + " | ".join(cell(get(m, K)) for m in list(BASE) + cols) + " |")
+    for K in ks: print(f"| {K} | " + " | ".join(cell(get(m, K)) for m in list(BASE) + cols) + " |")
 
 if __name__ == "__main__":
     {"run": run, "reference": reference, "table": table}[sys.argv[1] if len(sys.argv) > 1 else "run"]()

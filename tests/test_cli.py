@@ -55,7 +55,7 @@ def test_variance_reaches_ddpm(tmp_path):
 def test_order_1_is_ddim(tmp_path):
     five = ["--steps", "5"]
     o1, o2, plain = (_sample(tmp_path, f, *a, *five) for f, a in (("o1", ["--sampler", "dpm++", "--order", "1"]),
-                                                                  ("o2", ["--sampler", "dpm++"]), ("ddim", [])))
+                                                                  ("o2", ["--sampler", "dpm++"]), ("ddim", ["--sampler", "ddim"])))
     torch.testing.assert_close(o1, plain, rtol=0, atol=1e-4)
     assert (o2 - plain).abs().max() > 0.01
 
