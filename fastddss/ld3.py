@@ -110,6 +110,7 @@ def lpips_distance(net: str = "vgg"):   # LPIPS's backbone: vgg (the paper's) or
     def distance(x: Tensor, target: Tensor) -> Tensor:
         rgb = lambda t: t.expand(-1, 3, *t.shape[2:]) if t.shape[1] == 1 else t
         return f.to(x)(rgb(x), rgb(target)).flatten()
+    distance.__name__ = f"lpips_{net}"                       # what a run's settings record
     return distance
 
 DISTANCES = {"l2": lambda: l2_distance, "lpips": lpips_distance}   # name -> a maker of the distance
@@ -159,10 +160,11 @@ def train_ld3(model,                  # the frozen model (any model of the proto
         noise = torch.randn(student.K, batch_size, *z.shape[1:], generator=gen).to(z) if student.params is not None else None   # GGDM: fresh step noise
         x = student(model, z[rows], rows, noise)
         return dist(x, target[rows].to(x)).mean()
-    val_noise = torch.randn(student.K, *z_val.shape, generator=torch.Generator().manual_seed(seed + 1)).to(z_val)   # fixed: used by GGDM only
+    val_noise = None if student.params is None else \
+        torch.randn(student.K, *z_val.shape, generator=torch.Generator().manual_seed(seed + 1)).to(z_val)   # GGDM: fixed validation step noise
     @torch.no_grad()
     def score() -> float:
-        x = student(model, z_val, noise=val_noise if student.params is not None else None)
+        x = student(model, z_val, noise=val_noise)
         return torch.cat([dist(a, b.to(a)) for a, b in zip(x.split(100), target_val.split(100))]).mean().item()
     best = BestSampler(student, score, val_every, iters)
     config = dict(sampler=student.sampler, hyper=student.hyper, init_ts=(student.grid if student.params is None else student.params).init_ts.tolist(), r=student.r, n=n, iters=iters,
