@@ -12,14 +12,16 @@ from tqdm.auto import tqdm
 from .distributed import SampleNoise, gather, is_main, rank_world, sample_randn, shard
 from .runs import save_json
 from .schedules import GRIDS
-from .models import CountingModel, sample_shape
+from .models import CountingModel, decode, decoder_of, image_shape, sample_shape
+from .conditioning import Bound, check_condition
 from .samplers import SAMPLERS, method_name
 from .data import fit_images, load_data, load_mnist
 from .metrics import FeatureNet, features, fid, inception_score, kid_subsets, load_features
 
 # %% auto #0
 __all__ = ['FAMILIES', 'RESULTS_FORMAT', 'BASELINES', 'Reference', 'score_features', 'score', 'Result', 'save_results',
-           'load_results', 'generate_batches', 'generate', 'summarize_sets', 'evaluate', 'separated', 'baseline_table']
+           'load_results', 'generate_batches', 'generate', 'summarize_sets', 'class_accuracy', 'evaluate', 'separated',
+           'baseline_table']
 
 # %% ../nbs/42_evaluation.ipynb #c36c5f2c
 class Reference:
@@ -83,7 +85,11 @@ class Result(dict):
               "device": "where it was sampled", "train_seconds": "what learning cost (0: learning-free, None: unknown)",
               "provenance": "how the learned part was made"}
     OPTIONAL = {"repeats": "with several independent sample sets: each set's seed and scores (fid, kid_x1e3, inception_score are their means)",
-                "fid_std": "standard deviation of FID over the sets", "kid_x1e3_std": "of KID x 1e3", "inception_score_std": "of IS"}
+                "fid_std": "standard deviation of FID over the sets", "kid_x1e3_std": "of KID x 1e3", "inception_score_std": "of IS",
+                "conditions": "the distribution conditions were drawn from (None: unconditional)",
+                "guidance": "the classifier-free guidance scale w (None: unguided)",
+                "class_accuracy": "the share of samples the feature net's classifier reads as their class label",
+                "class_accuracy_std": "of the class accuracy"}
     def __init__(self, **fields):
         fields = {k: None for k in self.OPTIONAL} | fields      # records of single runs (and older files) have none of them
         missing, unknown = sorted(set(self.FIELDS) - set(fields)), sorted(set(fields) - set(self.FIELDS) - set(self.OPTIONAL))
@@ -92,7 +98,8 @@ class Result(dict):
         num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
         bad = [k for k in ("fid", "kid_x1e3") if not num(fields[k])] + [k for k in ("K", "n") if not (num(fields[k]) and fields[k] == int(fields[k]))]
         bad += [] if num(fields["nfe"]) and fields["nfe"] >= 0 else ["nfe"]
-        bad += [k for k in ("inception_score", "train_seconds", "fid_std", "kid_x1e3_std", "inception_score_std") if fields[k] is not None and not num(fields[k])]
+        bad += [k for k in ("inception_score", "train_seconds", "fid_std", "kid_x1e3_std", "inception_score_std", "guidance",
+                            "class_accuracy", "class_accuracy_std") if fields[k] is not None and not num(fields[k])]
         if fields["repeats"] is not None and not (isinstance(fields["repeats"], list) and len(fields["repeats"]) >= 2 and fields["fid_std"] is not None):
             bad.append("repeats")
         if bad: raise ValueError(f"a Result's {', '.join(bad)} must be finite numbers (K and n whole; repeats a list of 2 or more sets with fid_std), "
@@ -140,9 +147,10 @@ def generate_batches(model,               # a model following the protocol
                      device: str | torch.device = "cpu",
                      progress: bool = True,
                      limit: float | None = None, # stop when a sample leaves [-limit, limit] or is not finite (the data lie in [-1, 1])
+                     conditions=None,     # a `Conditions`: sample j's condition, drawn by (seed, j); None for an unconditional model
                      **hyper,             # the sampler's hyper-parameters
                     ):
-    "This rank's shard of samples 0..n-1, a batch at a time: (indices, samples on the CPU, NFE per sample: the batch's mean for an adaptive sampler)."
+    "This rank's shard of samples 0..n-1, a batch at a time: (indices, images on the CPU (decoded, for a latent model), NFE per sample)."
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}: expected one of {sorted(SAMPLERS)}")
     if initial not in ("block", "per-sample"): raise ValueError(f"initial must be 'block' or 'per-sample', got {initial!r}")
     if batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {batch_size}")
@@ -153,13 +161,16 @@ def generate_batches(model,               # a model following the protocol
     else: batches = ((ib, sample_randn(seed, ib, shape)) for ib in idx.split(batch_size))
     spec = SAMPLERS[sampler]
     steps = len(ts) - 1 if ts is not None else hyper["params"].K if "params" in hyper else 0   # 0: an adaptive sampler's
+    check_condition(model, None if conditions is None else conditions.table, "the conditions")   # every row can be drawn
     counter = CountingModel(model.to(device))
     nets = {h: CountingModel(v.to(device)) for h, v in hyper.items() if isinstance(v, nn.Module) and hasattr(v, "schedule")}   # CCDF's generator
     hyper, calls_of = hyper | nets, lambda: counter.calls + sum(n.calls for n in nets.values())
     with torch.no_grad():
         for ib, z in tqdm(batches, total=-(-len(idx) // batch_size), desc=f"{sampler} K={steps}" if steps else sampler, disable=not (progress and is_main()), leave=False):
             calls, rows = calls_of(), counter.rows
-            x = spec(counter, z.to(device), ts, noise=SampleNoise(seed + 1, ib, spec.draws(steps, **hyper), shape), **hyper).cpu()
+            bound = counter if conditions is None else Bound(counter, conditions.draw(seed, ib))
+            noise = SampleNoise(seed + 1, ib, spec.draws(steps, **hyper), shape)
+            x = decode(model, spec(bound, z.to(device), ts, noise=noise, **hyper)).cpu()   # a latent model's images
             if limit is not None and not (torch.isfinite(x).all() and x.abs().max() <= limit):
                 worst = x.abs().nan_to_num(float("inf")).max().item()
                 raise ValueError(f"the samples diverged: values up to {worst:.3g} where the data lie in [-1, 1] ({sampler}, K={steps}): "
@@ -167,8 +178,8 @@ def generate_batches(model,               # a model following the protocol
             yield ib, x, (counter.rows - rows) / len(ib) if spec.adaptive else calls_of() - calls
 
 def generate(model, sampler: str, ts, n: int, **kw) -> tuple[Tensor, Tensor, int]:
-    "This rank's shard of samples 0..n-1 at once (`generate_batches`' arguments): (indices, samples on the CPU, NFE per sample)."
-    shape = kw.get("shape", (1, 28, 28))
+    "This rank's shard of samples 0..n-1 at once (`generate_batches`' arguments): (indices, images on the CPU, NFE per sample)."
+    shape = image_shape(model) if decoder_of(model) is not None else kw.get("shape", (1, 28, 28))
     out = list(generate_batches(model, sampler, ts, n, **kw))
     if not out: return torch.zeros(0, dtype=torch.long), torch.zeros(0, *shape), 0   # more ranks than samples: nothing for this one
     idx = torch.cat([o[0] for o in out])
@@ -179,11 +190,19 @@ def generate(model, sampler: str, ts, n: int, **kw) -> tuple[Tensor, Tensor, int
 def summarize_sets(sets: list[dict]) -> dict:
     "The scores of one sample set, or of several: their means, standard deviations (n - 1) and each set's scores."
     if len(sets) == 1: return {k: v for k, v in sets[0].items() if k != "seed"}
+    sets = [{k: v for k, v in s.items() if not (k == "class_accuracy" and v is None)} for s in sets]
     out = dict(repeats=sets)
-    for k in ("fid", "kid_x1e3", "inception_score"):
-        v = [s[k] for s in sets]
+    for k in ("fid", "kid_x1e3", "inception_score", "class_accuracy"):
+        v = [s.get(k) for s in sets]
         out[k], out[k + "_std"] = (None, None) if None in v else (statistics.mean(v), statistics.stdev(v))
     return out
+
+def class_accuracy(f: Tensor, labels: list, ref: Reference) -> float | None:
+    "The share of samples (features `f`) whose class under the feature net's classifier is the label they were drawn for."
+    if not labels: return None
+    with torch.no_grad(): logits = ref.net.logits(f.to(ref.net.device))
+    if logits is None: return None
+    return (logits.argmax(1).cpu() == gather(torch.cat(labels))).float().mean().item()
 
 def evaluate(model,                         # a model following the protocol
              sampler: str,                  # a key of SAMPLERS
@@ -205,6 +224,7 @@ def evaluate(model,                         # a model following the protocol
              keep_samples: bool = True,     # False: score each batch's features as it comes (memory flat in n) and return no samples
              limit: float | None = None,    # refuse samples outside [-limit, limit] or not finite (diverged), see `generate_batches`
              repeats: int = 1,              # independent sample sets (set r: seeds seed + 2r and seed + 2r + 1); the record holds their mean and spread
+             conditions=None,               # a `Conditions` to draw each sample's condition from (a conditional model)
              **hyper,                       # the sampler's hyper-parameters (eta, variance, ...)
             ) -> tuple[Result, Tensor | None]:
     "Sample `n` images (sharded over ranks under torchrun), score them (`repeats` times); returns the `Result` and the samples (None unless `keep_samples`; the first set)."
@@ -216,21 +236,24 @@ def evaluate(model,                         # a model following the protocol
         raise ValueError("grid=None takes the times of a learned sampler passed as params= (or an adaptive sampler's own)")
     ts = (None if grid is None else GRIDS[grid](model.schedule, K) if isinstance(grid, str) else torch.as_tensor(grid, dtype=torch.float64))
     shape = sample_shape(model) if shape is None else tuple(shape)
-    if tuple(ref.images.shape[1:]) != shape:
-        raise ValueError(f"the reference images are {'x'.join(map(str, ref.images.shape[1:]))} but the samples {'x'.join(map(str, shape))}: "
-                         f"make the reference in the samples' shape, e.g. Reference.from_data(shape={shape})")
+    images = image_shape(model) if decoder_of(model) is not None else shape   # a latent model is scored on its decoded images
+    if tuple(ref.images.shape[1:]) != images:
+        raise ValueError(f"the reference images are {'x'.join(map(str, ref.images.shape[1:]))} but the samples {'x'.join(map(str, images))}: "
+                         f"make the reference in the samples' shape, e.g. Reference.from_data(shape={images})")
     if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1: raise ValueError(f"repeats must be a whole number >= 1, got {repeats!r}")
     t0, sets, samples = time.time(), [], None
     for r in range(repeats):
-        kept, feats, nfes = [], [], []
+        kept, feats, nfes, labels = [], [], [], []
         for ib, x, nfe in generate_batches(model, sampler, ts, n, shape=shape, seed=seed + 2 * r, batch_size=batch_size, device=device,
-                                          progress=progress, limit=limit, **hyper):
+                                          progress=progress, limit=limit, conditions=conditions, **hyper):
             nfes.append((nfe, len(ib)))
+            if conditions is not None and "class_labels" in conditions.table:   # the class each sample was drawn for
+                labels.append(conditions.draw(seed + 2 * r, ib)["class_labels"])
             if keep_samples and r == 0: kept.append(x)
             else: feats.append(features(ref.net, x.clamp(-1, 1)))
         if kept: samples = gather(torch.cat(kept))
         f = features(ref.net, samples.clamp(-1, 1)) if kept else gather(torch.cat(feats))
-        sets.append(dict(seed=seed + 2 * r, **score_features(f, ref)))
+        sets.append(dict(seed=seed + 2 * r, **score_features(f, ref), class_accuracy=class_accuracy(f, labels, ref)))
         if r == 0 and nfes: nfe = round(sum(v * m for v, m in nfes) / sum(m for _, m in nfes), 2) if spec.adaptive else nfes[-1][0]
     grid_name = grid if isinstance(grid, str) else "adaptive" if grid is None and spec.adaptive else "learned" if grid is None else "custom"
     return Result(method=method or method_name(sampler, grid_name, hyper), family=family, model=model_name, sampler=sampler,
@@ -239,7 +262,8 @@ def evaluate(model,                         # a model following the protocol
                   K=K, nfe=nfe, n=n, seed=seed, step_noise="per-sample", ranks=rank_world()[1],
                   feature_net=ref.net.name,
                   reference=ref.name, seconds=round(time.time() - t0, 1), device=str(device), train_seconds=train_seconds,
-                  provenance=provenance or {}, **summarize_sets(sets)), samples
+                  provenance=provenance or {}, conditions=None if conditions is None else conditions.name,
+                  guidance=getattr(model, "w", None), **summarize_sets(sets)), samples
 
 # %% ../nbs/42_evaluation.ipynb #d565f221
 def separated(a: dict,  # a record (Result) with repeats

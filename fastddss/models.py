@@ -11,13 +11,15 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 import fastddss
 from .runs import load_weights, one_line, save_weights, weights_format
-from .schedules import CosineSchedule, DiscreteSchedule
+from .schedules import CosineSchedule, DiscreteSchedule, EDMSchedule, FlowSchedule
 from .parameterization import DiffusionModel, as_prediction
+from .conditioning import evaluations
 
 # %% auto #0
-__all__ = ['ASSETS', 'TEACHER_FILE', 'TEACHER', 'STUDENT', 'MODEL_SOURCES', 'timestep_embedding', 'ResBlock', 'UNet',
-           'load_teacher', 'CountingModel', 'fingerprint', 'save_student', 'load_student', 'DiffusersUNet',
-           'from_diffusers', 'load_diffusers', 'diffusers_grid', 'load_model', 'sample_shape']
+__all__ = ['ASSETS', 'TEACHER_FILE', 'TEACHER', 'STUDENT', 'DENOISERS', 'DECODERS', 'MODEL_SOURCES', 'timestep_embedding',
+           'ResBlock', 'UNet', 'load_teacher', 'CountingModel', 'fingerprint', 'save_student', 'load_student',
+           'DiffusersUNet', 'diffusers_family', 'DiffusersDecoder', 'from_diffusers', 'load_diffusers',
+           'diffusers_grid', 'load_model', 'sample_shape', 'decoder_of', 'image_shape', 'decode']
 
 # %% ../nbs/20_models.ipynb #510907e5
 def timestep_embedding(t: Tensor, dim: int) -> Tensor:
@@ -117,15 +119,17 @@ def load_teacher(path=None,                 # a teacher file written by `export_
 
 # %% ../nbs/20_models.ipynb #1dad67c7
 class CountingModel(nn.Module):
-    "Wrap a model (same protocol) and count its evaluations in `calls`, and the samples evaluated in `rows`."
+    "Wrap a model (same protocol) and count its network evaluations in `calls` (2 per guided call), and the rows in `rows`."
     def __init__(self, model):
         super().__init__()
         self.model, self.calls, self.rows = model, 0, 0
         self.schedule, self.prediction = model.schedule, model.prediction
         self.clip_x = getattr(model, "clip_x", None)
-    def forward(self, z, t):
-        self.calls += 1; self.rows += z.shape[0]
-        return self.model(z, t)
+
+    def forward(self, z, t, **cond):
+        self.calls += evaluations(self.model)
+        self.rows += z.shape[0] * evaluations(self.model)
+        return self.model(z, t, **cond)
 
 # %% ../nbs/20_models.ipynb #d9b0b556
 def fingerprint(model: nn.Module) -> str:
@@ -187,82 +191,178 @@ def load_student(path,                        # a file written by `save_student`
     model.N, model.meta, model.source = N, info, str(path.resolve())
     return model
 
-# %% ../nbs/20_models.ipynb #07ba4abe
+# %% ../nbs/20_models.ipynb #bb1f6da6
 _DIFFUSERS_PREDICTION = {"epsilon": "eps", "sample": "x", "v_prediction": "v"}
 
 class DiffusersUNet(nn.Module):
-    "A diffusers `UNet2DModel` called with our times: diffusers' timestep is $t - 1$."
-    def __init__(self, unet): super().__init__(); self.unet = unet
-    def forward(self, z, t): return self.unet(z, t - 1).sample
+    "A diffusers denoiser called with our times and conditions; EDM's preconditioning is its scheduler's own."
+    def __init__(self, unet: nn.Module,   # a UNet2DModel, UNet2DConditionModel or DiTTransformer2DModel
+                 time: str = "step",      # "step": diffusers' timestep is t - 1; "flow": 1000 t; "edm": c_noise(σ = t)
+                 scheduler=None,          # the scheduler whose preconditioning an "edm" model uses
+                ):
+        super().__init__()
+        self.unet, self.time, self.scheduler = unet, time, scheduler
+        self.channels = getattr(getattr(unet, "config", None), "in_channels", None)   # a learned variance is dropped
 
-def from_diffusers(unet: nn.Module,  # a diffusers `UNet2DModel` (or any module called as `unet(z, timestep).sample`)
-                   scheduler,        # a diffusers scheduler, or its config as a dict
-                  ) -> DiffusionModel:
-    "Wrap a diffusers UNet and its scheduler as a fastddss `DiffusionModel`."
-    if isinstance(scheduler, dict):
-        from diffusers import DDPMScheduler
-        # private keys such as `_use_default_values` would silently reset the fields a user overrode
-        scheduler = DDPMScheduler.from_config({k: v for k, v in scheduler.items() if not k.startswith("_")})
-    cfg = scheduler.config
-    if getattr(scheduler, "alphas_cumprod", None) is None:
-        raise ValueError(f"{type(scheduler).__name__} has no `alphas_cumprod`: only variance-preserving (DDPM-style) schedulers are supported")
+    def forward(self, z: Tensor, t: Tensor, **cond) -> Tensor:
+        if self.time == "edm":
+            s, sig = self.scheduler, t.to(z.dtype).view(-1, *[1] * (z.ndim - 1))
+            out = self.unet(s.precondition_inputs(z, sig), s.precondition_noise(t.to(z.dtype)), **cond).sample
+            return s.precondition_outputs(z, out[:, :self.channels], sig)
+        n = t - 1 if self.time == "step" else t * self.scheduler.config.num_train_timesteps
+        return self.unet(z, n, **cond).sample[:, :self.channels]
+
+# %% ../nbs/20_models.ipynb #5a6418e0
+def diffusers_family(scheduler) -> str:
+    "Which forward process a diffusers scheduler describes: 'vp' (`alphas_cumprod`), 'flow' (flow matching) or 'edm'."
+    if getattr(scheduler, "alphas_cumprod", None) is not None: return "vp"
+    if type(scheduler).__name__.startswith("FlowMatch"): return "flow"
+    if hasattr(scheduler, "precondition_outputs") and hasattr(scheduler.config, "sigma_max"): return "edm"
+    raise ValueError(f"{type(scheduler).__name__} is a scheduler family fastddss does not know: it takes variance-preserving "
+                     "(DDPM-style, with alphas_cumprod), flow-matching (FlowMatch*) and EDM (EDM*) schedulers")
+
+def _process(scheduler) -> tuple:
+    "(schedule, prediction, time convention, clip_x) of a diffusers scheduler."
+    cfg, family = scheduler.config, diffusers_family(scheduler)
+    if family == "flow": return FlowSchedule(shift=cfg.get("shift", 1.0)), "flow", "flow", None
+    if family == "edm": return EDMSchedule(cfg.sigma_max, cfg.sigma_min), "x", "edm", None
     if cfg.get("thresholding", False):
         raise ValueError("the scheduler uses dynamic thresholding, which fastddss does not implement; set thresholding=False")
     if cfg.get("prediction_type", "epsilon") not in _DIFFUSERS_PREDICTION:
         raise ValueError(f"unsupported prediction_type {cfg['prediction_type']!r}: expected one of {list(_DIFFUSERS_PREDICTION)}")
-    uc = getattr(unet, "config", None)
-    if uc is not None and getattr(uc, "out_channels", None) not in (None, getattr(uc, "in_channels", None)):
-        raise ValueError(f"the UNet outputs {uc.out_channels} channels for {uc.in_channels} in: a learned-variance model "
-                         "(mean and variance outputs) is not supported; fastddss takes ε, x or v predictions of the input's shape")
     clip = cfg.get("clip_sample_range", 1.0) if cfg.get("clip_sample", False) else None
-    return DiffusionModel(DiffusersUNet(unet), DiscreteSchedule(scheduler.alphas_cumprod),
-                          _DIFFUSERS_PREDICTION[cfg.get("prediction_type", "epsilon")], clip_x=clip)
+    return DiscreteSchedule(scheduler.alphas_cumprod), _DIFFUSERS_PREDICTION[cfg.get("prediction_type", "epsilon")], "step", clip
 
-# %% ../nbs/20_models.ipynb #ce8d7937
+# %% ../nbs/20_models.ipynb #50d70f1a
+def _conditions_of(unet, classes: int | None) -> tuple[dict, dict | None]:
+    "What a diffusers denoiser takes as a condition (`condition_spec`) and its own null condition, from its config."
+    cfg, kind = unet.config, type(unet).__name__
+    if cfg.get("addition_embed_type") is not None:
+        raise ValueError(f"this {kind} takes added conditions ({cfg.addition_embed_type!r}, as SDXL does), which fastddss "
+                         "does not bind: it takes class labels and encoder_hidden_states")
+    spec = {}
+    if kind == "UNet2DConditionModel": spec["encoder_hidden_states"] = {"shape": (None, cfg.cross_attention_dim)}
+    if kind == "DiTTransformer2DModel":   # DiT's extra label embedding, index num_embeds_ada_norm, is its null class
+        n = cfg.num_embeds_ada_norm
+        return {"class_labels": {"classes": classes or n}}, {"class_labels": torch.tensor(n)}
+    if cfg.get("num_class_embeds") is not None: spec["class_labels"] = {"classes": classes or cfg.num_class_embeds}
+    return spec, None
+
+# %% ../nbs/20_models.ipynb #37525993
+class DiffusersDecoder(nn.Module):
+    "A diffusers autoencoder's decoder on a model's latents, $D(z/\\text{scaling\\_factor} + \\text{shift\\_factor})$."
+    def __init__(self, vae: nn.Module):  # an AutoencoderKL or VQModel
+        super().__init__()
+        self.vae = vae
+    def forward(self, z: Tensor) -> Tensor:
+        cfg = self.vae.config
+        return self.vae.decode(z / cfg.get("scaling_factor", 1.0) + (cfg.get("shift_factor") or 0.0)).sample
+
+def _attach_decoder(model: DiffusionModel, vae: nn.Module, channels: int) -> DiffusionModel:
+    "Give `model` the decoder of its latents, if the decoder fits them."
+    c = vae.config.get("latent_channels") or vae.config.get("vq_embed_dim")
+    if c != channels:
+        raise ValueError(f"the decoder takes latents of {c} channels but the denoiser samples {channels}: "
+                         "a decoder that does not fit the latent shape (pass the autoencoder the model was trained with)")
+    model.decoder = DiffusersDecoder(vae.eval())
+    return model
+
+def from_diffusers(unet: nn.Module,  # a diffusers denoiser (UNet2DModel, UNet2DConditionModel, DiTTransformer2DModel)
+                   scheduler,        # a diffusers scheduler (variance preserving, flow matching or EDM), or its config
+                   null=None,        # the null condition for guidance: a class number, a dict, or None (the network's own)
+                   decoder: nn.Module | None = None, # the autoencoder of a latent model (AutoencoderKL, VQModel)
+                   classes: int | None = None,       # how many classes the labels take (default: the network's)
+                  ) -> DiffusionModel:
+    "Wrap a diffusers denoiser and its scheduler as a fastddss `DiffusionModel` (with its decoder, conditions, null)."
+    if isinstance(scheduler, dict):
+        from diffusers import DDPMScheduler
+        # private keys such as `_use_default_values` would silently reset the fields a user overrode
+        scheduler = DDPMScheduler.from_config({k: v for k, v in scheduler.items() if not k.startswith("_")})
+    schedule, prediction, time, clip = _process(scheduler)
+    uc = getattr(unet, "config", None)
+    cin, cout = getattr(uc, "in_channels", None), getattr(uc, "out_channels", None)
+    if cout not in (None, cin, None if cin is None else 2 * cin):
+        raise ValueError(f"the denoiser outputs {cout} channels for {cin} in: fastddss takes a prediction of the input's "
+                         "shape (or a mean and a learned variance, whose variance it drops)")
+    spec, own_null = _conditions_of(unet, classes) if uc is not None else ({}, None)
+    null = {"class_labels": torch.tensor(int(null))} if isinstance(null, int) else null if null is not None else own_null
+    model = DiffusionModel(DiffusersUNet(unet, time, scheduler), schedule, prediction, clip_x=clip, null=null)
+    model.condition_spec = spec
+    return model if decoder is None else _attach_decoder(model, decoder, cin)
+
+# %% ../nbs/20_models.ipynb #a1ccfcc7
+DENOISERS = ("UNet2DModel", "UNet2DConditionModel", "DiTTransformer2DModel")   # the diffusers networks fastddss samples
+DECODERS = ("AutoencoderKL", "VQModel")                                         # and the autoencoders it decodes with
+
 def _not_loadable(repo_id: str, e: Exception) -> Exception:
     "What a failed diffusers load means: a local folder that holds no model, or a hub id that could not be reached."
     if Path(repo_id).is_dir():
-        return ValueError(f"{repo_id} holds no loadable diffusers UNet2DModel and DDPM scheduler ({type(e).__name__}: {one_line(e, 200)}): "
-                          "expected a folder written by save_pretrained (a UNet2DModel and its scheduler, or a DDPMPipeline)")
+        return ValueError(f"{repo_id} holds no loadable diffusers denoiser and scheduler ({type(e).__name__}: {one_line(e, 200)}): "
+                          "expected a folder written by save_pretrained (a denoiser and its scheduler, or a pipeline)")
     return OSError(f"could not load {repo_id!r}: it is not a local folder, not in the Hugging Face cache, and the hub "
                    f"could not be reached. Run once with internet access (or download it and pass the folder). "
                    f"Cause: {type(e).__name__}: {one_line(e, 200)}")
 
-def load_diffusers(repo_id: str = "google/ddpm-cifar10-32", # a hub repository or a local folder (a UNet, or a whole pipeline)
+def _parts(repo_id: str) -> dict:
+    "Where a pipeline keeps its denoiser, scheduler and decoder (sub-folders), or a bare model folder (the folder itself)."
+    from diffusers import DiffusionPipeline
+    try: index = DiffusionPipeline.load_config(repo_id)          # model_index.json: a whole pipeline
+    except (OSError, ValueError): index = None
+    if index is None:
+        sub = "unet" if Path(repo_id, "unet").is_dir() else None
+        return dict(denoiser=sub, scheduler="scheduler" if sub else None, vae=None, id2label=None)
+    has = lambda k: isinstance(index.get(k), list) and index[k][0] is not None
+    return dict(denoiser=next((k for k in ("unet", "transformer") if has(k)), "unet"), scheduler="scheduler",
+                vae="vae" if has("vae") else None, id2label=index.get("id2label"))
+
+# %% ../nbs/20_models.ipynb #a989d44e
+def _diffusers_part(repo_id, sub, kinds, what):
+    "Load one part of a diffusers folder whose config names one of `kinds`; refuse any other class in one line."
+    import diffusers
+    at = {"subfolder": sub} if sub else {}
+    try: kind = diffusers.UNet2DModel.load_config(repo_id, **at).get("_class_name", "UNet2DModel")
+    except (OSError, ValueError) as e: raise _not_loadable(repo_id, e) from e
+    if kind not in kinds:
+        raise ValueError(f"{repo_id} holds a diffusers {kind}, not {what} ({', '.join(kinds)})")
+    try:                     # (without accelerate diffusers would warn about low_cpu_mem_usage on every load)
+        part, info = getattr(diffusers, kind).from_pretrained(repo_id, low_cpu_mem_usage=False, output_loading_info=True, **at)
+    except (OSError, ValueError, RuntimeError) as e: raise _not_loadable(repo_id, e) from e
+    if any(info.values()):   # diffusers fills in missing weights at random, with only a warning
+        raise ValueError(f"{repo_id}'s weights do not fit its {kind} config "
+                         f"({', '.join(f'{len(v)} {k}'.replace('_', ' ') for k, v in info.items() if v)}): "
+                         "expected the weights file save_pretrained wrote with that config")
+    return part.eval()
+
+def load_diffusers(repo_id: str = "google/ddpm-cifar10-32", # a hub repository or a local folder (a model, or a pipeline)
+                   null=None,                              # the null condition for guidance (default: the network's own)
                   ) -> DiffusionModel:
-    "Load a pretrained diffusers UNet and its scheduler as a `DiffusionModel`; fails clearly when offline."
+    "Load a pretrained diffusers denoiser, its scheduler and (a latent pipeline's) decoder as a model; fails clearly offline."
     try:
         import diffusers
-        from diffusers import DDPMScheduler, UNet2DModel
     except ImportError as e:
         raise ImportError("loading diffusers models needs diffusers: pip install diffusers") from e
-    unet_at = {"subfolder": "unet"} if Path(repo_id, "unet").is_dir() else {}   # a saved pipeline keeps its parts in sub-folders
-    sched_at = {"subfolder": "scheduler"} if unet_at else {}
-    try:                                          # the classes the configs name, before any weights are read
-        kind = UNet2DModel.load_config(repo_id, **unet_at).get("_class_name", "UNet2DModel")
-        skind = DDPMScheduler.load_config(repo_id, **sched_at).get("_class_name", "DDPMScheduler")
+    parts = _parts(repo_id)
+    net = _diffusers_part(repo_id, parts["denoiser"], DENOISERS, "a denoiser fastddss samples")
+    at = {"subfolder": parts["scheduler"]} if parts["scheduler"] else {}
+    try: skind = diffusers.DDPMScheduler.load_config(repo_id, **at).get("_class_name", "DDPMScheduler")
     except (OSError, ValueError) as e: raise _not_loadable(repo_id, e) from e
-    if kind != "UNet2DModel":
-        raise ValueError(f"{repo_id} holds a diffusers {kind}, not a UNet2DModel: fastddss samples unconditional UNet2DModel models")
     cls = getattr(diffusers, skind, None)
     if cls is None or not skind.endswith("Scheduler"):
         raise ValueError(f"{repo_id}: unknown scheduler class {skind!r} in its scheduler config")
-    try:                                          # (without accelerate diffusers would warn about low_cpu_mem_usage on every load)
-        unet, info = UNet2DModel.from_pretrained(repo_id, low_cpu_mem_usage=False, output_loading_info=True, **unet_at)
-        scheduler = cls.from_pretrained(repo_id, **sched_at)
-    except (OSError, ValueError, RuntimeError) as e: raise _not_loadable(repo_id, e) from e
-    if any(info.values()):                        # diffusers fills in missing weights at random, with only a warning
-        raise ValueError(f"{repo_id}'s weights do not fit its UNet2DModel config "
-                         f"({', '.join(f'{len(v)} {k}'.replace('_', ' ') for k, v in info.items() if v)}): "
-                         "expected the weights file save_pretrained wrote with that config")
-    return from_diffusers(unet.eval(), scheduler)
+    try: scheduler = cls.from_pretrained(repo_id, **at)
+    except (OSError, ValueError) as e: raise _not_loadable(repo_id, e) from e
+    vae = _diffusers_part(repo_id, parts["vae"], DECODERS, "an autoencoder") if parts["vae"] else None
+    classes = len(parts["id2label"]) if parts["id2label"] else None
+    return from_diffusers(net, scheduler, null=null, decoder=vae, classes=classes)
 
 # %% ../nbs/20_models.ipynb #43401609
-def diffusers_grid(scheduler,  # a diffusers scheduler after `set_timesteps(K)`
+def diffusers_grid(scheduler,  # a diffusers scheduler after `set_timesteps`
                   ) -> Tensor:
-    "The time grid, in our convention ($t = n + 1$), that a diffusers scheduler walks: its timesteps, then where its last step ends."
-    if getattr(scheduler, "num_inference_steps", None) is None:
+    "The time grid, in our convention, that a diffusers scheduler walks: its timesteps (or σ), then where its last step ends."
+    if getattr(scheduler, "num_inference_steps", None) is None and not getattr(scheduler, "custom_timesteps", False):
         raise ValueError(f"{type(scheduler).__name__} has no inference timesteps yet: call scheduler.set_timesteps(K) first")
+    if diffusers_family(scheduler) != "vp":    # flow and EDM: t is σ, and `sigmas` holds the final one
+        return scheduler.sigmas.detach().cpu().double()
     ts = scheduler.timesteps.detach().cpu().double() + 1
     cfg = scheduler.config
     final = 1.0 if cfg.get("set_alpha_to_one") is False or cfg.get("final_sigmas_type") == "sigma_min" else 0.0
@@ -272,7 +372,8 @@ def diffusers_grid(scheduler,  # a diffusers scheduler after `set_timesteps(K)`
 _NOT_MODELS = {"fastddss.ggdm/1": "a learned GGDM sampler: pass it as --ggdm (load_sampler)",
                "fastddss.redi/1": "a ReDi knowledge base (KnowledgeBase.load)",
                "fastddss.classifier/1": "a feature network (load_classifier)"}
-MODEL_SOURCES = "a fastddss teacher or student file, a diffusers model folder (save_pretrained of a UNet2DModel and its scheduler) or a hub id"
+MODEL_SOURCES = ("a fastddss teacher or student file, a diffusers model or pipeline folder (save_pretrained of a denoiser and its "
+                 "scheduler) or a hub id")
 
 def load_model(source=None,                    # None (the shipped teacher), a weights file, a diffusers folder or a hub id
                device: str | torch.device = "cpu",
@@ -301,13 +402,37 @@ def _load_model(source, device, like):
         raise FileNotFoundError(f"no model at {source}: expected {MODEL_SOURCES}, e.g. google/ddpm-cifar10-32")
     return load_diffusers(str(source)).to(device).requires_grad_(False)   # a hub id: fails clearly offline
 
-def sample_shape(model) -> tuple:
-    "One sample's shape (C, H, W): a diffusers UNet's config, a network's `config` (`in_ch`, `size`), else 1×28×28."
+def _network(model):
+    "The network inside a model of the protocol, through wrappers (counting, bound, guided, reparameterized)."
+    while not hasattr(model, "net") and hasattr(model, "model"): model = model.model
     net = getattr(model, "net", None)
     while hasattr(net, "net") and not hasattr(net, "unet"): net = net.net     # through Reparameterized wrappers
+    return model, net
+
+def sample_shape(model) -> tuple:
+    "One sample's shape (C, H, W), a latent's for a latent model: a diffusers network's config, a network's `config`, else 1×28×28."
+    _, net = _network(model)
     if hasattr(net, "unet"):
         cfg = net.unet.config
         h, w = (cfg.sample_size, cfg.sample_size) if isinstance(cfg.sample_size, int) else cfg.sample_size
         return (cfg.in_channels, h, w)
     cfg = getattr(net, "config", None) or {}
     return (cfg.get("in_ch", 1), cfg.get("size", 28), cfg.get("size", 28))
+
+def decoder_of(model) -> nn.Module | None:
+    "The decoder of a latent model (None for a pixel-space one), through wrappers."
+    while not hasattr(model, "decoder") and hasattr(model, "model"): model = model.model
+    return getattr(model, "decoder", None)
+
+def image_shape(model) -> tuple:
+    "One decoded image's shape (C, H, W): `sample_shape` for a pixel-space model."
+    dec, (c, h, w) = decoder_of(model), sample_shape(model)
+    if dec is None: return (c, h, w)
+    cfg = dec.vae.config
+    f = 2 ** (len(cfg.block_out_channels) - 1)
+    return (cfg.out_channels, h * f, w * f)
+
+def decode(model, z: Tensor) -> Tensor:
+    "Images from a model's samples: its decoder's output for a latent model, the samples themselves otherwise."
+    dec = decoder_of(model)
+    return z if dec is None else dec(z.to(next(dec.parameters()).dtype))

@@ -9,11 +9,12 @@ from torch import Tensor, nn
 from .schedules import CosineSchedule, Schedule, _f64
 
 # %% auto #0
-__all__ = ['PREDICTIONS', 'bcast', 'x_from_eps', 'eps_from_x', 'x_from_v', 'eps_from_v', 'v_from_x_eps', 'to_x_eps',
-           'DiffusionModel', 'denoise', 'GaussianMixtureModel', 'Reparameterized', 'as_prediction']
+__all__ = ['PREDICTIONS', 'bcast', 'x_from_eps', 'eps_from_x', 'x_from_v', 'eps_from_v', 'v_from_x_eps', 'x_from_flow',
+           'eps_from_flow', 'to_x_eps', 'from_x_eps', 'DiffusionModel', 'denoise', 'GaussianMixtureModel',
+           'Reparameterized', 'as_prediction']
 
 # %% ../nbs/11_parameterization.ipynb #e75fe471
-PREDICTIONS = ("eps", "x", "v")  # what a model's output means: noise, clean data, or velocity
+PREDICTIONS = ("eps", "x", "v", "flow")  # what a model's output means: noise, data, velocity, flow velocity
 
 def bcast(c, like: Tensor) -> Tensor:
     "A schedule coefficient (a scalar, or one per batch item) shaped to broadcast against `like`, in its dtype and device."
@@ -46,33 +47,51 @@ def v_from_x_eps(x, eps, alpha, sigma):
     "$v = \\alpha \\epsilon - \\sigma x$, the target of a v-prediction model."
     return bcast(alpha, x) * eps - bcast(sigma, x) * x
 
+def x_from_flow(u, z, alpha, sigma):
+    "$\\hat x = (z - \\sigma \\hat u)/(\\alpha + \\sigma)$ from a flow velocity $\\hat u = \\hat\\epsilon - \\hat x$."
+    return (z - bcast(sigma, z) * u) / bcast(alpha + sigma, z)
+
+def eps_from_flow(u, z, alpha, sigma):
+    "$\\hat\\epsilon = (z + \\alpha \\hat u)/(\\alpha + \\sigma)$."
+    return (z + bcast(alpha, z) * u) / bcast(alpha + sigma, z)
+
 # %% ../nbs/11_parameterization.ipynb #3c4943d3
 def to_x_eps(out: Tensor,   # the model's output
              z: Tensor,     # the state it was evaluated at
              alpha, sigma,  # $\alpha_t, \sigma_t$: scalars or one per batch item
-             prediction: str, # what `out` means: "eps", "x" or "v"
+             prediction: str, # what `out` means: one of PREDICTIONS
             ) -> tuple[Tensor, Tensor]:
     "Turn a model output into the pair $(\\hat x, \\hat\\epsilon)$."
     if prediction == "eps": return x_from_eps(out, z, alpha, sigma), out
     if prediction == "x":   return out, eps_from_x(out, z, alpha, sigma)
     if prediction == "v":   return x_from_v(out, z, alpha, sigma), eps_from_v(out, z, alpha, sigma)
+    if prediction == "flow": return x_from_flow(out, z, alpha, sigma), eps_from_flow(out, z, alpha, sigma)
     raise ValueError(f"unknown prediction type {prediction!r}: expected one of {PREDICTIONS}")
+
+def from_x_eps(x, eps, alpha, sigma,
+               prediction: str, # the target wanted: one of PREDICTIONS
+              ) -> Tensor:
+    "What a model of `prediction` outputs for the pair $(\\hat x, \\hat\\epsilon)$: the inverse of `to_x_eps`."
+    if prediction not in PREDICTIONS: raise ValueError(f"unknown prediction type {prediction!r}: expected one of {PREDICTIONS}")
+    return {"x": x, "eps": eps, "v": v_from_x_eps(x, eps, alpha, sigma), "flow": eps - x}[prediction]
 
 # %% ../nbs/11_parameterization.ipynb #40cc5fc4
 class DiffusionModel(nn.Module):
     "A denoising network with the parameterization and noise schedule it was trained with."
     def __init__(self,
-                 net: nn.Module,        # called as `net(z, t)`, with `t` a tensor of shape (batch,) in z's dtype
-                 schedule: Schedule,    # the training schedule; its [0, T] is the network's time convention
-                 prediction: str = "eps", # what the network outputs: "eps", "x" or "v"
+                 net: nn.Module,        # called as `net(z, t, **cond)` on its own state $r_t z_t$, `t` of shape (batch,)
+                 schedule: Schedule,    # the training schedule in VP form; its [0, T] is the network's time convention
+                 prediction: str = "eps", # what the network outputs: one of PREDICTIONS
                  clip_x: float | None = None, # clamp x̂ to [-clip_x, clip_x] (None: no clamping)
+                 null: dict | None = None,    # the null condition of one sample, for guidance (None: the model has none)
                 ):
         super().__init__()
         if prediction not in PREDICTIONS: raise ValueError(f"unknown prediction type {prediction!r}: expected one of {PREDICTIONS}")
-        self.net, self.schedule, self.prediction, self.clip_x = net, schedule, prediction, clip_x
+        self.net, self.schedule, self.prediction, self.clip_x, self.null = net, schedule, prediction, clip_x, null
 
-    def forward(self, z: Tensor, t: Tensor) -> Tensor:
-        return self.net(z, t.to(z.dtype))
+    def forward(self, z: Tensor, t: Tensor, **cond) -> Tensor:
+        r = self.schedule.scale(t)   # the network sees the state it was trained on: r_t = 1 for a VP process
+        return self.net(z if bool((r == 1).all()) else z * bcast(r, z), t.to(z.dtype), **cond)
 
     def extra_repr(self): return f"prediction={self.prediction!r}, schedule={self.schedule}, clip_x={self.clip_x}"
 
@@ -135,7 +154,7 @@ class GaussianMixtureModel(nn.Module):
         x = self.x_hat(z, t)
         a, sig = self.schedule(_f64(t).to(z.device))
         eps = eps_from_x(x, z.to(torch.float64), a, sig)
-        return {"x": x, "eps": eps, "v": v_from_x_eps(x, eps, a, sig)}[self.prediction].to(z.dtype)
+        return from_x_eps(x, eps, a, sig, self.prediction).to(z.dtype)
 
     def sample_data(self, n: int, generator: torch.Generator | None = None) -> Tensor:
         "Draw `n` samples of the data distribution, in float32."
@@ -152,17 +171,20 @@ class Reparameterized(nn.Module):
             if p not in PREDICTIONS: raise ValueError(f"unknown prediction type {p!r}: expected one of {PREDICTIONS}")
         self.net, self.schedule, self.source, self.target = net, schedule, source, target
 
-    def forward(self, z: Tensor, t: Tensor) -> Tensor:
-        alpha, sigma = self.schedule(_f64(t).to(z.device))
-        x, eps = to_x_eps(self.net(z, t).double(), z.double(), alpha, sigma, self.source)
-        return {"x": x, "eps": eps, "v": v_from_x_eps(x, eps, alpha, sigma)}[self.target].to(z.dtype)
+    def forward(self, z: Tensor, t: Tensor, **cond) -> Tensor:   # z: the network's own state r_t z_t
+        t64 = _f64(t).to(z.device)
+        alpha, sigma = self.schedule(t64)
+        zt = z.double() / bcast(self.schedule.scale(t64), z).double()
+        x, eps = to_x_eps(self.net(z, t, **cond).double(), zt, alpha, sigma, self.source)
+        return from_x_eps(x, eps, alpha, sigma, self.target).to(z.dtype)
 
 def as_prediction(model: DiffusionModel,  # a model of the protocol wrapping a network (`model.net`)
-                  prediction: str,        # the parameterization wanted: "eps", "x" or "v"
+                  prediction: str,        # the parameterization wanted: one of PREDICTIONS
                  ) -> DiffusionModel:
     "`model` answering in `prediction` (itself if it already does); shares the network's weights."
     if model.prediction == prediction: return model
     net = Reparameterized(model.net, model.schedule, model.prediction, prediction)
-    out = DiffusionModel(net, model.schedule, prediction, clip_x=getattr(model, "clip_x", None))
-    if hasattr(model, "source"): out.source = model.source
+    out = DiffusionModel(net, model.schedule, prediction, clip_x=getattr(model, "clip_x", None), null=getattr(model, "null", None))
+    for k in ("source", "decoder"):
+        if hasattr(model, k): setattr(out, k, getattr(model, k))
     return out

@@ -14,7 +14,7 @@ from fastddss.schedules import CosineSchedule, flow_grid
 from fastddss.teacher import check_run_args, export_teacher, train_teacher
 
 TEACHER_WHAT, STUDENT_WHAT = "expected a fastddss teacher file", "expected a fastddss student file"
-MODEL_WHAT = "expected a fastddss teacher or student file, a diffusers model folder"
+MODEL_WHAT = "expected a fastddss teacher or student file, a diffusers model or pipeline folder"
 
 class Payload:
     "A pickle that, when unpickled with code allowed, creates a file: what a planted file could do."
@@ -125,13 +125,13 @@ def test_diffusers_folders_of_another_kind(tmp_path):
     AutoencoderKL(block_out_channels=(8,), norm_num_groups=4, latent_channels=2, sample_size=8).save_pretrained(tmp_path / "vae")
     DDPMScheduler().save_pretrained(tmp_path / "vae")
     m = one_line(lambda: load_model(tmp_path / "vae"), ValueError)
-    assert f"{tmp_path / 'vae'} holds a diffusers AutoencoderKL, not a UNet2DModel" in m, m
+    assert f"{tmp_path / 'vae'} holds a diffusers AutoencoderKL, not a denoiser fastddss samples" in m, m
     cfg = json.loads((tmp_path / "vae" / "config.json").read_text())
     (tmp_path / "vae" / "config.json").write_text(json.dumps(dict(cfg, _class_name="UNet2DModel")))   # a config that lies
     m = one_line(lambda: load_model(tmp_path / "vae"), ValueError)     # diffusers alone would fill the UNet in at random
     assert "weights do not fit its UNet2DModel config" in m and "missing keys" in m, m
     (tmp_path / "bad_json").mkdir(); (tmp_path / "bad_json" / "config.json").write_text("{not json")
-    m = one_line(lambda: load_model(tmp_path / "bad_json"), ValueError); assert "holds no loadable diffusers UNet2DModel" in m, m
+    m = one_line(lambda: load_model(tmp_path / "bad_json"), ValueError); assert "holds no loadable diffusers denoiser" in m, m
     _unet().save_pretrained(tmp_path / "ok"); DDPMScheduler().save_pretrained(tmp_path / "ok")
     assert load_model(tmp_path / "ok").prediction == "eps"
 
