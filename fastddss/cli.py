@@ -12,7 +12,9 @@ from tqdm.auto import tqdm
 from .distributed import barrier, derive_seed, gather, is_main, rank_world, save_on_main
 from .runs import atomic_write, check_settings, load_checkpoint, one_line, run_lock, save_atomic, save_json
 from .schedules import GRIDS, check_grid, flow_grid, linear_grid
-from .models import CountingModel, diffusers_grid, fingerprint, load_model, load_student, sample_shape, save_student
+from .models import (CountingModel, diffusers_grid, fingerprint, image_shape, load_model, load_student, sample_shape,
+                             save_student)
+from .conditioning import Guided, conditions_for
 from .sampling import ddim
 from .solvers import dpm_solver_pp
 from .ggdm import BACKBONES, GGDM, VARIANTS, load_sampler, save_sampler
@@ -127,7 +129,7 @@ def _fit(a) -> str: return a.fit or ("pad" if a.data in (None, "mnist") else "re
 
 def _data(a, model, split: str = "train"):
     "--data fitted to the model's sample shape (what cannot be read or fitted stops with `main`'s one line)."
-    return load_data(a.data, sample_shape(model), _fit(a), split)
+    return load_data(a.data, image_shape(model), _fit(a), split)
 
 def _features(a, role: str):
     "--features as a feature network (`role`: the shipped classifier for the loss or for the scores)."
@@ -135,7 +137,7 @@ def _features(a, role: str):
 
 def _reference(a, model, role: str = "eval"):
     "The reference of the scores: --data in the model's shape, on --features."
-    return Reference.from_data(a.data, sample_shape(model), _fit(a), features=_features(a, role))
+    return Reference.from_data(a.data, image_shape(model), _fit(a), features=_features(a, role))
 
 def _load(source, device):
     "`models.load_model`: the shipped teacher (None), a weights file, a diffusers folder or a hub id (a bad source: `main`'s one line)."
@@ -684,6 +686,31 @@ def _model_arguments(p, n: int, low_n: int = 1):
     p.add_argument("--device", type=_device, default="cpu")
     p.add_argument("--force", action="store_true", help="replace an existing --out (a folder: the whole folder)")
     p.add_argument("--off-grid", action="store_true", help="sample a distilled student at other --steps than its own")
+    _condition_arguments(p)
+
+def _condition_arguments(p):
+    "--class, --labels, --conditions, --guidance, --null-class: a conditional model's conditions and guidance."
+    p.add_argument("--class", dest="label", type=_count(0), default=None, help="sample every image of this class")
+    p.add_argument("--labels", choices=["uniform", "data"], default=None, help="a class-conditional model's labels: uniform "
+                   "over its classes (default) or drawn like the embedded digits' labels")
+    p.add_argument("--conditions", default=None, help="a safetensors file of condition tensors, one row per condition (e.g. "
+                   "encoder_hidden_states of prompts; null.NAME: the null condition), drawn uniformly per sample")
+    p.add_argument("--guidance", type=float, default=None, help="classifier-free guidance scale w (1: the conditional model; "
+                   "two network evaluations per step, counted)")
+    p.add_argument("--null-class", type=_count(0), default=None, help="the null label guidance uses (default: the model's own, "
+                   "e.g. a DiT's)")
+
+def _conditioned(a, model) -> tuple:
+    "(the model, guided if --guidance, and its Conditions or None) from the condition options; one line if they cannot fit."
+    labels = load_mnist("train")[1] if a.labels == "data" else None
+    with _user_error():
+        cond = conditions_for(model, label=a.label, labels=labels, path=a.conditions)
+        if a.guidance is None:
+            if a.null_class is not None: raise ValueError("--null-class is the null label of guidance: give --guidance too")
+            return model, cond
+        if cond is None: raise ValueError("--guidance needs a conditional model; this one is unconditional")
+        null = {"class_labels": torch.tensor(a.null_class)} if a.null_class is not None else cond.null
+        return Guided(model, a.guidance, null=null), cond
 
 def _sample_args(p):
     _sampler_arguments(p); _model_arguments(p, 64)
@@ -704,10 +731,11 @@ def _sample(a):
         model = _load(a.model, a.device)
         name, grid, K, hyper = _choose_sampler(a, model)
         ts, shape = _grid(grid, model, K), sample_shape(model)
-        if out.suffix.lower() == ".pt" and a.n * math.prod(shape) * 4 > MAX_TENSOR_BYTES:
+        model, conditions = _conditioned(a, model)
+        if out.suffix.lower() == ".pt" and a.n * math.prod(image_shape(model)) * 4 > MAX_TENSOR_BYTES:
             raise SystemExit(f"-n {a.n:,} samples of {'x'.join(map(str, shape))} make a tensor over {MAX_TENSOR_BYTES / 2**30:.0f} GiB: write a folder")
         batches = generate_batches(model, name, ts, a.n, shape=shape, seed=a.seed, batch_size=500, device=a.device,
-                                   progress=False, limit=DIVERGED, **hyper)
+                                   progress=False, limit=DIVERGED, conditions=conditions, **hyper)
         if not out.suffix: _sample_folder(batches, out, a.force)
         else:
             x = gather(torch.cat([x for _, x, _ in batches]))
@@ -738,6 +766,7 @@ def _eval_run(a):
     model = _load(a.model, a.device)
     name, grid, K, hyper = _choose_sampler(a, model)
     ts = _grid(grid, model, K)                                       # a grid that cannot be built: one line, before any sampling
+    model, conditions = _conditioned(a, model)
     ref = _reference(a, model, a.network)
     learned, student = name == "ggdm", hasattr(model, "N")          # a learned sampler; a distilled or reflowed model
     made = hyper["params"].info if learned else getattr(model, "meta", {}) if student else {}
@@ -748,12 +777,14 @@ def _eval_run(a):
                           family="learned sampler" if learned else "new model" if student else "learning-free",
                           train_seconds=made.get("seconds") if learned or student else 0.0,
                           method=method_name(name, grid, hyper) if custom else None,
-                          keep_samples=False, limit=DIVERGED, repeats=a.repeats, **hyper)
+                          keep_samples=False, limit=DIVERGED, repeats=a.repeats, conditions=conditions, **hyper)
     if custom: rec["grid"] = grid
     _write_results(a.out, [rec], a, f"one scored sampler run, {a.n} samples" + (f" x {a.repeats} independent sets" if a.repeats > 1 else "") + f", on the {a.network} network")
     pm = lambda k, fmt: f"{rec[k]:{fmt}}" + (f" ± {rec[k + '_std']:{fmt}}" if rec.get(k + "_std") is not None else "")
     _say(f"{name} {_steps(name, K)} NFE={rec['nfe']}: {_fid(rec)} {pm('fid', '.2f')}, KID x 1e3 {pm('kid_x1e3', '.1f')}, IS {_is(rec)} "
-         f"({a.n} samples" + (f" x {a.repeats} sets, mean ± sd" if a.repeats > 1 else "") + f"); record written to {a.out}")
+         f"({a.n} samples" + (f" x {a.repeats} sets, mean ± sd" if a.repeats > 1 else "") + ")"
+         + (f", class accuracy {pm('class_accuracy', '.3f')}" if rec.get("class_accuracy") is not None else "")
+         + f"; record written to {a.out}")
 
 # %% ../nbs/61_cli.ipynb #1e1c9f66
 def _cifar10_args(p):

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import torch
 from torch import Tensor
-from .schedules import CosineSchedule, DiscreteSchedule, _f64
+from .schedules import CosineSchedule, DiscreteSchedule, FlowSchedule, _f64
 from .parameterization import bcast, to_x_eps
 from .ggdm import GGDM
 
@@ -22,7 +22,7 @@ except ImportError as e:
 __all__ = ['GGDMScheduler', 'to_diffusers_scheduler']
 
 # %% ../nbs/62_diffusers_scheduler.ipynb #cab2d6de
-_PRED = {"eps": "epsilon", "x": "sample", "v": "v_prediction"}   # fastddss name -> diffusers name
+_PRED = {"eps": "epsilon", "x": "sample", "v": "v_prediction", "flow": "flow_prediction"}   # fastddss name -> diffusers name
 
 def _coefficients(times, mu, nu, c) -> tuple[Tensor, Tensor, Tensor, Tensor]:
     "A sampler's times and coefficients as float64 tensors, checked to agree in their number of steps."
@@ -49,13 +49,17 @@ class GGDMScheduler(SchedulerMixin, ConfigMixin):
                  alphas_cumprod: list | None = None, # the model's DDPM schedule $\bar\alpha_1..\bar\alpha_T$; None: continuous cosine
                  prediction_type: str = "epsilon",   # "epsilon", "sample" or "v_prediction", as in diffusers
                  clip_sample: bool = False, clip_sample_range: float = 1.0,
-                 timestep_offset: float = 1.0,    # diffusers' timestep = t - offset (1 for DDPM UNets, 0 for continuous time)
+                 timestep_offset: float = 1.0,    # diffusers' timestep = scale t - offset (1 for DDPM UNets, 0 for continuous time)
+                 timestep_scale: float = 1.0,     # (1000 for a flow-matching network, whose timestep is 1000 t)
+                 process: str = "vp",             # "vp", or "flow": the pipeline's latents are flow states r_t z_t
                  variant: str = "ggdm",
                  num_train_timesteps: int = 1000, # diffusers bookkeeping
                  provenance: dict | None = None,  # where the sampler comes from (its `info`: teacher, training, scores), kept in the config
                 ):
         if prediction_type not in _PRED.values(): raise ValueError(f"unknown prediction_type {prediction_type!r}: expected one of {list(_PRED.values())}")
-        self.schedule = CosineSchedule() if alphas_cumprod is None else DiscreteSchedule(alphas_cumprod)
+        if process not in ("vp", "flow"): raise ValueError(f"unknown process {process!r}: expected 'vp' or 'flow'")
+        self.schedule = (FlowSchedule() if process == "flow" else CosineSchedule() if alphas_cumprod is None
+                         else DiscreteSchedule(alphas_cumprod))
         self.ts, self.mu, self.nu, self.c = _coefficients(times, mu, nu, c)
         K = len(self.ts) - 1
         self.prediction = {v: k for k, v in _PRED.items()}[prediction_type]
@@ -68,7 +72,7 @@ class GGDMScheduler(SchedulerMixin, ConfigMixin):
         K = len(self.ts) - 1
         if num_inference_steps not in (None, K):
             raise ValueError(f"this GGDM sampler was learned for {K} steps; call the pipeline with num_inference_steps={K}")
-        self.timesteps = (self.ts[:-1] - self.config.timestep_offset).float().to(device or "cpu")
+        self.timesteps = (self.config.timestep_scale * self.ts[:-1] - self.config.timestep_offset).float().to(device or "cpu")
         self._states, self._preds = [], []
 
     def scale_model_input(self, sample: Tensor, timestep=None) -> Tensor:
@@ -82,6 +86,7 @@ class GGDMScheduler(SchedulerMixin, ConfigMixin):
             raise ValueError(f"step {i} expects timestep {float(self.timesteps[i]):g}, got {float(timestep):g}: steps must follow `timesteps`")
         t, s = self.ts[i], self.ts[i + 1]
         alpha, sigma = self.schedule(t)
+        sample = sample / bcast(self.schedule.scale(t), sample)   # the pipeline's state is the network's own, r_t z_t
         x0, eps = to_x_eps(model_output, sample, alpha, sigma, self.prediction)
         if self.config.clip_sample: x0 = x0.clamp(-self.config.clip_sample_range, self.config.clip_sample_range)
         self._states.append(sample); self._preds.append(x0)
@@ -89,6 +94,7 @@ class GGDMScheduler(SchedulerMixin, ConfigMixin):
         if s > 0:
             xi = randn_tensor(z.shape, generator=generator, device=z.device, dtype=z.dtype)
             z = z + bcast(self.c[i], z) * xi
+        z = z * bcast(self.schedule.scale(s), z)
         return SchedulerOutput(prev_sample=z) if return_dict else (z,)
 
     def __len__(self): return self.config.num_train_timesteps
@@ -99,12 +105,14 @@ def to_diffusers_scheduler(params: GGDM,  # a (learned) GGDM sampler
                           ) -> GGDMScheduler:
     "The sampler `params` as a diffusers scheduler for `model`."
     with torch.no_grad(): co = params.coefficients(model.schedule)
-    sch = model.schedule
+    sch, process, scale = model.schedule, "vp", 1.0
     if isinstance(sch, DiscreteSchedule): ab, offset = sch.log_ab[1:].exp().tolist(), 1.0
     elif isinstance(sch, CosineSchedule): ab, offset = None, 0.0
-    else: raise ValueError(f"exporting needs a DDPM-style (DiscreteSchedule) or cosine schedule, not {sch}")
+    elif isinstance(sch, FlowSchedule): ab, offset, process, scale = None, 0.0, "flow", 1000.0   # diffusers: timestep 1000 σ
+    else: raise ValueError(f"exporting needs a DDPM-style (DiscreteSchedule), cosine or flow-matching schedule, not {sch}")
     clip = getattr(model, "clip_x", None)
     return GGDMScheduler(times=co.ts.tolist(), mu=co.mu.tolist(), nu=co.nu.tolist(), c=co.c.tolist(), alphas_cumprod=ab,
                          prediction_type=_PRED[model.prediction], clip_sample=clip is not None, clip_sample_range=clip or 1.0,
-                         timestep_offset=offset, variant=params.variant, num_train_timesteps=int(sch.T) if sch.discrete else 1000,
+                         timestep_offset=offset, timestep_scale=scale, process=process, variant=params.variant,
+                         num_train_timesteps=int(sch.T) if sch.discrete else 1000,
                          provenance=dict(params.info, backbone=params.backbone))

@@ -191,7 +191,7 @@ def load_student(path,                        # a file written by `save_student`
     model.N, model.meta, model.source = N, info, str(path.resolve())
     return model
 
-# %% ../nbs/20_models.ipynb #bb1f6da6
+# %% ../nbs/20_models.ipynb #fe517400
 _DIFFUSERS_PREDICTION = {"epsilon": "eps", "sample": "x", "v_prediction": "v"}
 
 class DiffusersUNet(nn.Module):
@@ -212,7 +212,7 @@ class DiffusersUNet(nn.Module):
         n = t - 1 if self.time == "step" else t * self.scheduler.config.num_train_timesteps
         return self.unet(z, n, **cond).sample[:, :self.channels]
 
-# %% ../nbs/20_models.ipynb #5a6418e0
+# %% ../nbs/20_models.ipynb #246f234d
 def diffusers_family(scheduler) -> str:
     "Which forward process a diffusers scheduler describes: 'vp' (`alphas_cumprod`), 'flow' (flow matching) or 'edm'."
     if getattr(scheduler, "alphas_cumprod", None) is not None: return "vp"
@@ -233,7 +233,7 @@ def _process(scheduler) -> tuple:
     clip = cfg.get("clip_sample_range", 1.0) if cfg.get("clip_sample", False) else None
     return DiscreteSchedule(scheduler.alphas_cumprod), _DIFFUSERS_PREDICTION[cfg.get("prediction_type", "epsilon")], "step", clip
 
-# %% ../nbs/20_models.ipynb #50d70f1a
+# %% ../nbs/20_models.ipynb #1f460840
 def _conditions_of(unet, classes: int | None) -> tuple[dict, dict | None]:
     "What a diffusers denoiser takes as a condition (`condition_spec`) and its own null condition, from its config."
     cfg, kind = unet.config, type(unet).__name__
@@ -248,7 +248,7 @@ def _conditions_of(unet, classes: int | None) -> tuple[dict, dict | None]:
     if cfg.get("num_class_embeds") is not None: spec["class_labels"] = {"classes": classes or cfg.num_class_embeds}
     return spec, None
 
-# %% ../nbs/20_models.ipynb #37525993
+# %% ../nbs/20_models.ipynb #8a4a81ab
 class DiffusersDecoder(nn.Module):
     "A diffusers autoencoder's decoder on a model's latents, $D(z/\\text{scaling\\_factor} + \\text{shift\\_factor})$."
     def __init__(self, vae: nn.Module):  # an AutoencoderKL or VQModel
@@ -290,7 +290,7 @@ def from_diffusers(unet: nn.Module,  # a diffusers denoiser (UNet2DModel, UNet2D
     model.condition_spec = spec
     return model if decoder is None else _attach_decoder(model, decoder, cin)
 
-# %% ../nbs/20_models.ipynb #a1ccfcc7
+# %% ../nbs/20_models.ipynb #a6291706
 DENOISERS = ("UNet2DModel", "UNet2DConditionModel", "DiTTransformer2DModel")   # the diffusers networks fastddss samples
 DECODERS = ("AutoencoderKL", "VQModel")                                         # and the autoencoders it decodes with
 
@@ -315,7 +315,7 @@ def _parts(repo_id: str) -> dict:
     return dict(denoiser=next((k for k in ("unet", "transformer") if has(k)), "unet"), scheduler="scheduler",
                 vae="vae" if has("vae") else None, id2label=index.get("id2label"))
 
-# %% ../nbs/20_models.ipynb #a989d44e
+# %% ../nbs/20_models.ipynb #d8382654
 def _diffusers_part(repo_id, sub, kinds, what):
     "Load one part of a diffusers folder whose config names one of `kinds`; refuse any other class in one line."
     import diffusers

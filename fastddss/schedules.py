@@ -246,7 +246,7 @@ def flow_grid(schedule: Schedule, # the model's schedule
         if (ts.diff() >= 0).any(): raise ValueError(f"K={K} flow steps are too many for {schedule}: times coincide after rounding")
     return check_grid(ts, schedule)
 
-# %% ../nbs/10_schedules.ipynb #6832dd3e
+# %% ../nbs/10_schedules.ipynb #ab1d1150
 class FlowSchedule(Schedule):
     "Flow matching's $z_t = (1-t)\\,x + t\\,\\epsilon$ on $[0, 1]$ (rectified flow, SD3, Flux), in its VP form."
     T = 1.0
@@ -266,7 +266,7 @@ class FlowSchedule(Schedule):
 
     def __repr__(self): return f"FlowSchedule(shift={self.shift:g})"
 
-# %% ../nbs/10_schedules.ipynb #57fc0f23
+# %% ../nbs/10_schedules.ipynb #365bd709
 class EDMSchedule(Schedule):
     "The variance-exploding $z = x + \\sigma\\epsilon$ of EDM and k-diffusion, time $t = \\sigma$, in its VP form."
     def __init__(self,
