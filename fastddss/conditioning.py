@@ -156,7 +156,7 @@ def check_condition(model, cond: dict | None, what: str = "the condition"):
             shown = "x".join("*" if w is None else str(w) for w in want)
             raise ValueError(f"{what} {k!r} has one sample's shape {tuple(v.shape[1:])}, but this model takes ({shown})")
 
-# %% ../nbs/12_conditioning.ipynb #078f9ece
+# %% ../nbs/12_conditioning.ipynb #1aac5d17
 def conditions_for(model,                 # a model of the protocol (its `condition_spec` says what it takes)
                    label: int | None = None, # one class for every sample
                    labels=None,           # the data's labels, to draw from their distribution

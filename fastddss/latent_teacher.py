@@ -115,9 +115,11 @@ def export_latent_teacher(ckpt: dict,       # a checkpoint of `train_flow_teache
     from diffusers import DiTPipeline, FlowMatchEulerDiscreteScheduler
     dit = copy.deepcopy(net).cpu()
     dit.load_state_dict({k.removeprefix("module."): v for k, v in ckpt["state"]["ema"].items() if k.startswith("module.")})
-    pipe = DiTPipeline(dit, copy.deepcopy(vae).cpu(), FlowMatchEulerDiscreteScheduler(num_train_timesteps=1000, shift=shift),
-                       id2label=id2label)
+    pipe = DiTPipeline(dit, copy.deepcopy(vae).cpu(), FlowMatchEulerDiscreteScheduler(num_train_timesteps=1000, shift=shift))
     def write(tmp):
         pipe.save_pretrained(tmp)
+        if id2label:   # the index names the classes, as hub DiT pipelines do: loaders learn how many labels there are
+            index = json.loads((tmp / "model_index.json").read_text())
+            (tmp / "model_index.json").write_text(json.dumps(dict(index, id2label={str(k): v for k, v in id2label.items()}), indent=2))
         (tmp / "README.md").write_text(card)
     return atomic_write(folder, write)
