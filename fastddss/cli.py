@@ -12,9 +12,9 @@ from tqdm.auto import tqdm
 from .distributed import barrier, derive_seed, gather, is_main, rank_world, save_on_main
 from .runs import atomic_write, check_settings, load_checkpoint, one_line, run_lock, save_atomic, save_json
 from .schedules import GRIDS, check_grid, flow_grid, linear_grid
-from .models import (CountingModel, diffusers_grid, fingerprint, image_shape, load_model, load_student, sample_shape,
+from .models import (CountingModel, decoder_of, diffusers_grid, fingerprint, image_shape, load_model, load_student, sample_shape,
                              save_student)
-from .conditioning import Guided, conditions_for
+from .conditioning import Bound, Guided, condition_spec, conditions_for
 from .sampling import ddim
 from .solvers import dpm_solver_pp
 from .ggdm import BACKBONES, GGDM, VARIANTS, load_sampler, save_sampler
@@ -142,6 +142,16 @@ def _reference(a, model, role: str = "eval"):
 def _load(source, device):
     "`models.load_model`: the shipped teacher (None), a weights file, a diffusers folder or a hub id (a bad source: `main`'s one line)."
     return load_model(source, device)
+
+def _plain(model, cmd: str, latent_too: bool = False):
+    "Refuse a conditional model (and, for a command that trains on data, a latent one) for `cmd`, in one line."
+    spec = condition_spec(model)
+    if spec: raise SystemExit(f"fastddss {cmd} takes unconditional models; this one is conditional ({', '.join(sorted(spec))}): "
+                              "sample, eval, ddss and ld3 take it")
+    if latent_too and decoder_of(model) is not None:
+        raise SystemExit(f"fastddss {cmd} trains on data in the model's own space, and this model is latent: sample, eval, ddss and "
+                         "ld3 take it")
+    return model
 
 # %% ../nbs/61_cli.ipynb #912cfd04
 MAX_GRID, MAX_TENSOR_BYTES = 10_000, 2**31    # beyond these, one PNG grid or one .pt tensor is the wrong output: a folder
@@ -353,6 +363,7 @@ def _ddss_args(p):
     p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--no-remat", action="store_true", help="plain backpropagation (memory grows with K)")
     _learning_args(p, "runs/ddss", "then score this many samples on the eval network (0: skip)")
+    _condition_arguments(p)
     _data_arguments(p, "of the loss and the scores (the loss network's role: loss; the scores': eval)")
 
 @_command("ddss", _ddss_args, "learn a GGDM sampler for a model with DDSS; resumable",
@@ -383,6 +394,7 @@ def _ddss_run(a, out: Path):
     with _user_error():
         params = GGDM(GRIDS[a.grid](model.schedule, a.steps), a.variant, backbone=a.backbone)
         if a.start == "dpm++": ggdm_at_dpm_solver_pp(params, model.schedule)
+    model, conditions = _conditioned(a, model)
     real, loss_net = _data(a, model), _features(a, "loss")
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
     _claim(out, a)
@@ -390,7 +402,7 @@ def _ddss_run(a, out: Path):
         ck = train_ddss(model, params, real, out, iters=a.iters, batch_size=a.batch_size, real_batch=a.real_batch,
                         lr=a.lr, warmup=a.warmup, backoff=a.backoff, scale_steps=not a.no_scale_steps, val_every=a.val_every, val_n=a.val_n,
                         seed=a.seed, remat=not a.no_remat, time_limit=a.time_limit, device=a.device, progress=not a.quiet,
-                        feature_net=loss_net)
+                        feature_net=loss_net, conditions=conditions)
     except FloatingPointError as e:                            # the checkpoint holds the last good state: write it as the sampler
         params, ck = sampler_from_checkpoint(params, out), load_checkpoint(out / "checkpoint.pt", map_location="cpu")
         _save_ddss(a, model, params, ck, out)
@@ -404,7 +416,8 @@ def _ddss_run(a, out: Path):
                           progress=not a.quiet, params=params.eval(), method=f"DDSS {a.variant.upper()} (lr {a.lr:g}" + (", from DPM-Solver++" if a.start == "dpm++" else "")
                           + (", DPM-Solver++ backbone" if a.backbone == "dpm++" else "") + ")",
                           family="learned sampler", model_name=_model_name(a.model), train_seconds=round(ck["seconds"]),
-                          provenance=dict(variant=a.variant, ddss=params.info, sampler_file=str(out / "sampler.safetensors")), keep_samples=False, limit=DIVERGED)
+                          provenance=dict(variant=a.variant, ddss=params.info, sampler_file=str(out / "sampler.safetensors")), keep_samples=False, limit=DIVERGED,
+                          conditions=conditions)
         _write_results(out / "eval.json", [rec], a, f"a GGDM sampler learned with DDSS, scored on {a.eval_n} samples", losses=ck["losses"])
         _say(f"{_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)} ({a.eval_n} samples)")
 
@@ -430,6 +443,7 @@ def _ld3_args(p):
     p.add_argument("--gamma", type=float, default=1e-3, help="the slack radius is gamma * dimension / K^2 (0: the hard loss)")
     p.add_argument("--seed", type=_seed, default=0)
     _learning_args(p, "runs/ld3", "then score this many samples on the eval network (0: skip)")
+    _condition_arguments(p)
     _data_arguments(p, "of the scores")
 
 @_command("ld3", _ld3_args, "learn a solver's time grid from a many-step teacher (LD3); resumable",
@@ -449,6 +463,7 @@ def _ld3(a):
 def _ld3_run(a, out: Path):
     "Make the teacher's pairs (the same on a resume), learn, write the grid, score."
     model, shape = _load(a.model, a.device), None
+    model, conditions = _conditioned(a, model)
     grid0 = _grid(a.grid or (SAMPLERS[a.sampler].grid if a.sampler in LD3_SOLVERS else "linear"), model, a.steps)
     try: distance = DISTANCES[a.distance]()                    # LPIPS offline: one line before any work
     except RuntimeError as e: raise SystemExit(str(e)) from None
@@ -457,12 +472,16 @@ def _ld3_run(a, out: Path):
     _claim(out, a)
     z = torch.randn(2 * n, *shape, generator=torch.Generator().manual_seed(derive_seed(a.seed, 77))).to(a.device)
     teacher_grid = _grid(SAMPLERS[a.teacher_sampler].grid, model, a.teacher_steps)
+    cond = None if conditions is None else conditions.draw(derive_seed(a.seed, 78), torch.arange(2 * n))   # each pair's own
+    at = lambda rows: model if cond is None else Bound(model, {k: v[rows] for k, v in cond.items()})
     with torch.no_grad(), _user_error():
-        x = torch.cat([SAMPLERS[a.teacher_sampler](model, b, teacher_grid) for b in z.split(64)])
+        x = torch.cat([SAMPLERS[a.teacher_sampler](at(r), z[r], teacher_grid) for r in torch.arange(2 * n).split(64)])
         sampler = GGDM(grid0, a.variant or "ggdm+pred+time", backbone=a.backbone or "ddim") if a.sampler == "ggdm" else a.sampler
         student = LD3Student(sampler, None if a.sampler == "ggdm" else grid0, n, shape, slack_radius(shape, a.steps, a.gamma)).to(a.device)
     ck = train_ld3(model, student, z[:n], x[:n], z[n:], x[n:], out, iters=a.iters, batch_size=a.batch_size, lr=a.lr, seed=a.seed,
-                   time_limit=a.time_limit, distance=distance, progress=not a.quiet)
+                   time_limit=a.time_limit, distance=distance, progress=not a.quiet,
+                   cond=None if cond is None else {k: v[:n] for k, v in cond.items()},
+                   cond_val=None if cond is None else {k: v[n:] for k, v in cond.items()})
     ts = student.times().detach().cpu()
     info = dict(teacher=fingerprint(model), teacher_file=_model_name(a.model), teacher_sampler=a.teacher_sampler, teacher_steps=a.teacher_steps,
                 start_grid=a.grid or (SAMPLERS[a.sampler].grid if a.sampler in LD3_SOLVERS else "linear"), pairs=a.pairs, iters=ck["step"],
@@ -481,7 +500,8 @@ def _ld3_run(a, out: Path):
     if ck["step"] == a.iters and a.eval_n > 0:
         with _user_error(): rec, _ = evaluate(model, a.sampler, a.steps, ref, grid=None if a.sampler == "ggdm" else ts.tolist(), n=a.eval_n,
                           device=a.device, progress=not a.quiet, method=method, family="learned sampler", model_name=_model_name(a.model),
-                          train_seconds=info["seconds"], provenance=info, keep_samples=False, limit=DIVERGED, **hyper)
+                          train_seconds=info["seconds"], provenance=info, keep_samples=False, limit=DIVERGED,
+                          conditions=conditions, **hyper)
         _write_results(out / "eval.json", [rec], a, f"a time grid learned with LD3, scored on {a.eval_n} samples")
         _say(f"{_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)} ({a.eval_n} samples)")
 
@@ -513,7 +533,7 @@ def _distill(a):
 
 def _distill_run(a, out: Path, eval_steps: list[int]):
     "The rounds, then the chosen students' scores."
-    teacher = _load(a.model, a.device)
+    teacher = _plain(_load(a.model, a.device), "distill", latent_too=True)
     ref = _reference(a, teacher) if a.eval_n > 0 else None      # bad --data / --features: one line before any work
     _claim(out, a, model=fingerprint(teacher), from_steps=a.from_steps, to_steps=a.to_steps, steps_per_round=a.steps_per_round,
            batch_size=a.batch_size, lr=a.lr, weighting=a.weighting, seed=a.seed)
@@ -728,10 +748,9 @@ def _sample(a):
     _writable(out, "--out", "folder" if not out.suffix else "file"); _refuse_overwrite(out, a.force); _refuse_mixing(out, a.force)
     if out.suffix.lower() == ".png" and a.n > MAX_GRID: raise SystemExit(f"-n {a.n:,} is too many for one PNG grid (at most {MAX_GRID:,}): write a folder")
     with _lock(out):
-        model = _load(a.model, a.device)
+        model, conditions = _conditioned(a, _load(a.model, a.device))   # a learned sampler is checked against the guided model
         name, grid, K, hyper = _choose_sampler(a, model)
         ts, shape = _grid(grid, model, K), sample_shape(model)
-        model, conditions = _conditioned(a, model)
         if out.suffix.lower() == ".pt" and a.n * math.prod(image_shape(model)) * 4 > MAX_TENSOR_BYTES:
             raise SystemExit(f"-n {a.n:,} samples of {'x'.join(map(str, shape))} make a tensor over {MAX_TENSOR_BYTES / 2**30:.0f} GiB: write a folder")
         batches = generate_batches(model, name, ts, a.n, shape=shape, seed=a.seed, batch_size=500, device=a.device,
@@ -763,10 +782,9 @@ def _eval(a):
 
 def _eval_run(a):
     "Sample a batch at a time, scoring each batch's features as it comes (memory flat in n)."
-    model = _load(a.model, a.device)
+    model, conditions = _conditioned(a, _load(a.model, a.device))
     name, grid, K, hyper = _choose_sampler(a, model)
     ts = _grid(grid, model, K)                                       # a grid that cannot be built: one line, before any sampling
-    model, conditions = _conditioned(a, model)
     ref = _reference(a, model, a.network)
     learned, student = name == "ggdm", hasattr(model, "N")          # a learned sampler; a distilled or reflowed model
     made = hyper["params"].info if learned else getattr(model, "meta", {}) if student else {}
@@ -829,7 +847,7 @@ def _cifar10(a):
 def _cifar10_run(a, out: Path, folder: Path, record: Path):
     "Draw, then score with clean-fid."
     a.device = a.device or ("cuda" if torch.cuda.is_available() else "cpu")
-    model = _load(a.model, a.device)
+    model = _plain(_load(a.model, a.device), "cifar10")
     name, grid, K, hyper = _choose_sampler(a, model)
     ts, shape = _grid(grid, model, K), sample_shape(model)
     _claim(out, a, model=fingerprint(model), sampler=name, grid=grid or "learned", steps=K, seed=a.seed, n=a.n,
@@ -900,7 +918,7 @@ def _reflow(a):
 
 def _reflow_run(a, out: Path):
     "The stages, each kept when done, then the scores and the figure."
-    teacher = _load(a.model, a.device)
+    teacher = _plain(_load(a.model, a.device), "reflow")
     ref = _reference(a, teacher) if a.eval_n > 0 else None      # bad --data / --features: one line before any work
     settings = dict(teacher=fingerprint(teacher), pairs=a.pairs, pair_steps=a.pair_steps, reflow_steps=a.reflow_steps,
                     distill_steps=a.distill_steps, batch_size=a.batch_size, lr=a.lr)
@@ -1046,7 +1064,7 @@ def _redi(a):
 
 def _redi_run(a, out: Path, jumps):
     "Build or reuse the base, then score."
-    model = _load(a.model, a.device)
+    model = _plain(_load(a.model, a.device), "redi")
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
     _claim(out, a)
     kb, new = _knowledge_base(a, model)

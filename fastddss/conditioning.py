@@ -52,6 +52,7 @@ class Guided(nn.Module):
         if not isinstance(w, (int, float)) or isinstance(w, bool) or not w == w or abs(w) == float("inf"):
             raise ValueError(f"the guidance scale must be a finite number, got {w!r}")
         self.model, self.w, self.null = model, float(w), null
+        self.register_buffer("guidance_scale", torch.tensor(float(w), dtype=torch.float64))   # in the weights' fingerprint
         self.schedule, self.prediction, self.clip_x = model.schedule, model.prediction, getattr(model, "clip_x", None)
 
     def forward(self, z: Tensor, t: Tensor, **cond) -> Tensor:

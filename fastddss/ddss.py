@@ -12,7 +12,8 @@ from torch import Tensor, nn
 from .distributed import (SampleNoise, any_rank, average_gradients, check_divisible, derive_seed, gather_with_grad, sample_randn,
                                   save_on_main, shard)
 from .runs import load_checkpoint, save_atomic, train_loop, warmup_cosine
-from .models import fingerprint
+from .models import decode, decoder_of, fingerprint, sample_shape
+from .conditioning import Bound, check_condition
 from .ggdm import GGDM, ggdm
 from .metrics import FeatureNet, kid, load_features
 
@@ -71,15 +72,17 @@ def _nan_samples(z: Tensor, params: GGDM) -> Tensor:
     return z * float("nan") + 0 * sum(p.sum() for p in params.parameters()).to(z.dtype)
 
 # %% ../nbs/51_ddss.ipynb #3588232e
-def _loss_fn(model, params: GGDM, opt, sched, net, real: Tensor, real_feats: Tensor, batch_size: int, real_batch: int, remat: bool, device, seen: dict):
+def _loss_fn(model, params: GGDM, opt, sched, net, real: Tensor, real_feats: Tensor, batch_size: int, real_batch: int, remat: bool, device, seen: dict,
+             shape, conditions=None, seed: int = 0):
     "`loss_fn(step, gen)` for `train_loop`: one iteration's KID, NaN if the sampler diverges; `seen` keeps why, and the state before each update."
-    feats = lambda x: gather_with_grad(net.features(x))   # KID of the gathered features: the same loss on every rank
+    feats = lambda x: gather_with_grad(net.features(decode(model, x)))   # a latent model's decoded images; the same loss on every rank
     def loss_fn(step, gen):
         seen["before"], seen["now"] = seen.get("now"), (step, *(copy.deepcopy(o.state_dict()) for o in (params, opt, sched)))
-        z, noise, idx = _draw(gen, params, (batch_size, *real.shape[1:]), len(real), real_batch)
+        z, noise, idx = _draw(gen, params, (batch_size, *shape), len(real), real_batch)
         mine = shard(batch_size)                      # this rank's samples (all of them in one process)
         z, noise, real_f = z[mine].to(device), noise[:, mine].to(device), real_feats[idx.to(device)]
-        try: return ddss_loss(model, params, z, noise, feats, real_f, remat)
+        m = model if conditions is None else Bound(model, conditions.draw(derive_seed(seed, step), torch.arange(batch_size)[mine]))
+        try: return ddss_loss(m, params, z, noise, feats, real_f, remat)
         except FloatingPointError as e:               # the sampler diverged on this rank: a NaN loss, which every rank then sees
             seen["diverged"] = str(e)
             return kid(feats(_nan_samples(z, params)), real_f)
@@ -147,7 +150,8 @@ class BestSampler:
         self.history, self.best = [list(h) for h in state["history"]], state["best"]
         if self.plateau is not None: self.plateau.load_state_dict(state["plateau"])
 
-def _validation_kid(model, params: GGDM, net, real_feats: Tensor, shape, n: int, seed: int, device, chunk: int = 250):
+def _validation_kid(model, params: GGDM, net, real_feats: Tensor, shape, n: int, seed: int, device, chunk: int = 250,
+                    conditions=None):
     "`score()` for `BestSampler`: KID of `n` samples from fixed per-sample noise (seed `seed`) against `real_feats`; each rank samples its shard."
     mine = torch.arange(n)[shard(n)]
     @torch.no_grad()
@@ -155,7 +159,8 @@ def _validation_kid(model, params: GGDM, net, real_feats: Tensor, shape, n: int,
         feats = []
         for idx in mine.split(chunk):
             z = sample_randn(derive_seed(seed, 0), idx, shape).to(device)
-            x = ggdm(model, z, params=params, noise=SampleNoise(derive_seed(seed, 1), idx, params.K, shape))
+            m = model if conditions is None else Bound(model, conditions.draw(derive_seed(seed, 2), idx))
+            x = decode(model, ggdm(m, z, params=params, noise=SampleNoise(derive_seed(seed, 1), idx, params.K, shape)))
             feats.append(net.features(x).float())   # not clamped, as the loss
         return kid(gather_with_grad(torch.cat(feats)), real_feats.float()).item()
     return score
@@ -183,6 +188,7 @@ def train_ddss(model,                   # the frozen teacher (a model following 
                stop_after: int | None = None,   # stop after this many iterations in this call (tests)
                device: str | torch.device = "cpu",
                progress: bool = True,
+               conditions=None,         # a conditional model's `Conditions`: each sample of an iteration draws its own
               ) -> dict:
     "DDSS: learn `params` by minimising KID on `feature_net` features, keeping the best on validation noise; resumable. Returns the last checkpoint (step, losses, validation, ...)."
     _check_counts(iters, batch_size, real_batch, lr, len(real), ckpt_every)   # before any work or file
@@ -198,12 +204,15 @@ def train_ddss(model,                   # the frozen teacher (a model following 
     config = dict(variant=params.variant, K=params.K, init_ts=params.init_ts.tolist(), start=fingerprint(params), iters=iters, batch_size=batch_size,
                   real_batch=real_batch, lr=lr, warmup=warmup, backoff=backoff if val_every else None, scale_steps=scale_steps, val_every=val_every, val_n=val_n if val_every else 0,
                   seed=seed, teacher=fingerprint(model), **({} if params.backbone == "ddim" else dict(backbone=params.backbone)),
-                  features=getattr(net, "name", type(net).__name__))
+                  features=getattr(net, "name", type(net).__name__), **({} if conditions is None else dict(conditions=conditions.name)))
     params.to(device)
-    fresh, shape = not (Path(out_dir) / "checkpoint.pt").exists(), tuple(real.shape[1:])
+    fresh = not (Path(out_dir) / "checkpoint.pt").exists()
+    shape = sample_shape(model) if decoder_of(model) is not None else tuple(real.shape[1:])   # a latent model's latents
+    check_condition(model, None if conditions is None else conditions.table, "the conditions")
+    at16 = model if conditions is None else Bound(model, conditions.draw(derive_seed(seed, -3), torch.arange(16)))
     if fresh and scale_steps:                        # a resumed run gets its step scales back from the checkpoint
         gen = torch.Generator().manual_seed(derive_seed(seed, -2))
-        precondition(model, params, torch.randn(16, *shape, generator=gen).to(device), torch.randn(params.K, 16, *shape, generator=gen).to(device),
+        precondition(at16, params, torch.randn(16, *shape, generator=gen).to(device), torch.randn(params.K, 16, *shape, generator=gen).to(device),
                      generator=gen)
     opt, seen = torch.optim.Adam(params.parameters(), lr=lr), {}
     plateau = None
@@ -211,10 +220,12 @@ def train_ddss(model,                   # the frozen teacher (a model following 
         sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1 / max(warmup, 1), total_iters=max(warmup - 1, 0))
         plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=backoff, patience=0, threshold=0.0, threshold_mode="abs", min_lr=lr / 100)
     else: sched = warmup_cosine(opt, iters, warmup)   # a fixed schedule: warm-up, then cosine decay to lr/10
-    best = BestSampler(params, _validation_kid(model, params, net, real_feats, shape, val_n, derive_seed(seed, -1), device),
+    best = BestSampler(params, _validation_kid(model, params, net, real_feats, shape, val_n, derive_seed(seed, -1), device,
+                                               conditions=conditions),
                        val_every, iters, plateau) if val_every else None
     if fresh and best is not None: best(0)            # the initialisation is the first candidate
-    loss_fn = _loss_fn(model, params, opt, sched, net, real, real_feats, batch_size, real_batch, remat, device, seen)
+    loss_fn = _loss_fn(model, params, opt, sched, net, real, real_feats, batch_size, real_batch, remat, device, seen, shape,
+                       conditions, seed)
     try:
         ck = train_loop(loss_fn, params, opt, out_dir, config, iters, seed=seed, sched=sched, sync=lambda: average_gradients(params),
                         extra=dict(best=best) if best else None, after_update=best, generator_device="cpu", ckpt_every=ckpt_every,

@@ -14,6 +14,7 @@ from .samplers import SAMPLERS, get_sampler, sampler_options
 from .models import ASSETS, fingerprint
 from .runs import save_json, train_loop
 from .ddss import BestSampler, precondition
+from .conditioning import Bound
 
 # %% auto #0
 __all__ = ['DISTANCES', 'GRID_FORMAT', 'DEFAULTS', 'TimeGrid', 'slack_radius', 'project_ball', 'LD3Student', 'l2_distance',
@@ -136,6 +137,8 @@ def train_ld3(model,                  # the frozen model (any model of the proto
               time_limit: float | None = None, # seconds: stop (with a checkpoint) once exceeded
               distance: str | Callable = "l2", # "l2", "lpips" (needs the lpips package and its weights) or f(x, target) -> (B,) distances
               progress: bool = True,
+              cond: dict | None = None,     # a conditional model's condition of each training pair (rows as `z`)
+              cond_val: dict | None = None, # and of each validation pair
              ) -> dict:
     "LD3: learn `student`'s time grid by matching the teacher's samples with soft teacher forcing; returns the last checkpoint."
     n = len(z)
@@ -148,23 +151,25 @@ def train_ld3(model,                  # the frozen model (any model of the proto
     if not callable(dist): raise ValueError(f"distance must be one of {', '.join(DISTANCES)} or a function (x, target) -> per-sample distances, got {distance!r}")
     scale_steps = student.params is not None if scale_steps is None else scale_steps
     if scale_steps and student.params is None: raise ValueError("scale_steps is for GGDM students; a solver's times take the paper's lr")
+    if (cond is None) != (cond_val is None): raise ValueError("give the conditions of both the training and the validation pairs")
+    at = lambda rows: model if cond is None else Bound(model, {k: v[rows] for k, v in cond.items()})   # each pair's own condition
     fresh = not (Path(out_dir) / "checkpoint.pt").exists()
     if fresh and scale_steps:                         # a resumed run gets its step scales back from the checkpoint
         gen = torch.Generator().manual_seed(seed + 2)
-        precondition(model, student.params, torch.randn(16, *z.shape[1:], generator=gen).to(z), torch.randn(student.K, 16, *z.shape[1:], generator=gen).to(z),
+        precondition(at(torch.arange(16) % n), student.params, torch.randn(16, *z.shape[1:], generator=gen).to(z), torch.randn(student.K, 16, *z.shape[1:], generator=gen).to(z),
                      generator=gen)
     opt = torch.optim.RMSprop([dict(params=student.learned(), lr=lr)], momentum=0.9)
     opt.add_param_group(dict(params=[student.slack], lr=slack_lr, momentum=0.0))
     def loss_fn(step, gen):
         rows = torch.randperm(n, generator=gen)[:batch_size]
         noise = torch.randn(student.K, batch_size, *z.shape[1:], generator=gen).to(z) if student.params is not None else None   # GGDM: fresh step noise
-        x = student(model, z[rows], rows, noise)
+        x = student(at(rows), z[rows], rows, noise)
         return dist(x, target[rows].to(x)).mean()
     val_noise = None if student.params is None else \
         torch.randn(student.K, *z_val.shape, generator=torch.Generator().manual_seed(seed + 1)).to(z_val)   # GGDM: fixed validation step noise
     @torch.no_grad()
     def score() -> float:
-        x = student(model, z_val, noise=val_noise)
+        x = student(model if cond_val is None else Bound(model, cond_val), z_val, noise=val_noise)
         return torch.cat([dist(a, b.to(a)) for a, b in zip(x.split(100), target_val.split(100))]).mean().item()
     best = BestSampler(student, score, val_every, iters)
     config = dict(sampler=student.sampler, hyper=student.hyper, init_ts=(student.grid if student.params is None else student.params).init_ts.tolist(), r=student.r, n=n, iters=iters,
