@@ -25,13 +25,7 @@ for K in 4 8; do
     c="k${K}_w${w}"
     ev "ddim_$c" --sampler ddim --steps $K $g
     ev "dpmpp_$c" --sampler dpm++ --steps $K $g
-    ev "heun_$c" --sampler heun --steps $(( (K + 1) / 2 + (K % 2 == 0 ? 1 : 0) )) $g
-  done
-done
-for K in 4 8; do
-  for w in 1 3; do
-    g=""; [ "$w" != 1 ] && g="--guidance $w"
-    c="k${K}_w${w}"
+    ev "heun_$c" --sampler heun --steps $(( K / 2 + 1 )) $g
     learn "ld3_$c" ld3 --sampler dpm++ --steps $K --pairs 200 --iters 300 $g
     ev "ld3_$c" --grid "$runs/ld3_$c/grid.json" $g
     learn "ddss_$c" ddss --variant time --backbone dpm++ --steps $K --iters 40 --val-n 200 $g
