@@ -323,6 +323,30 @@ def _train_teacher(a):
     _say(f"step {ck['step']}/{a.steps}; EMA weights written to {path}" + ("" if ck["step"] == a.steps else "; run again with --resume to continue"))
 
 # %% ../nbs/61_cli.ipynb #5f8da820
+def _condition_arguments(p):
+    "--class, --labels, --conditions, --guidance, --null-class: a conditional model's conditions and guidance."
+    p.add_argument("--class", dest="label", type=_count(0), default=None, help="sample every image of this class")
+    p.add_argument("--labels", choices=["uniform", "data"], default=None, help="a class-conditional model's labels: uniform "
+                   "over its classes (default) or drawn like the embedded digits' labels")
+    p.add_argument("--conditions", default=None, help="a safetensors file of condition tensors, one row per condition (e.g. "
+                   "encoder_hidden_states of prompts; null.NAME: the null condition), drawn uniformly per sample")
+    p.add_argument("--guidance", type=float, default=None, help="classifier-free guidance scale w (1: the conditional model; "
+                   "two network evaluations per step, counted)")
+    p.add_argument("--null-class", type=_count(0), default=None, help="the null label guidance uses (default: the model's own, "
+                   "e.g. a DiT's)")
+
+def _conditioned(a, model) -> tuple:
+    "(the model, guided if --guidance, and its Conditions or None) from the condition options; one line if they cannot fit."
+    labels = load_mnist("train")[1] if a.labels == "data" else None
+    with _user_error():
+        cond = conditions_for(model, label=a.label, labels=labels, path=a.conditions)
+        if a.guidance is None:
+            if a.null_class is not None: raise ValueError("--null-class is the null label of guidance: give --guidance too")
+            return model, cond
+        if cond is None: raise ValueError("--guidance needs a conditional model; this one is unconditional")
+        null = {"class_labels": torch.tensor(a.null_class)} if a.null_class is not None else cond.null
+        return Guided(model, a.guidance, null=null), cond
+
 def _learning_args(p, out: str, eval_help: str):
     "The options every learning command shares: the model, the device, the time limit, the scoring, the run folder."
     p.add_argument("--model", "--teacher", dest="model", default=None,
@@ -707,30 +731,6 @@ def _model_arguments(p, n: int, low_n: int = 1):
     p.add_argument("--force", action="store_true", help="replace an existing --out (a folder: the whole folder)")
     p.add_argument("--off-grid", action="store_true", help="sample a distilled student at other --steps than its own")
     _condition_arguments(p)
-
-def _condition_arguments(p):
-    "--class, --labels, --conditions, --guidance, --null-class: a conditional model's conditions and guidance."
-    p.add_argument("--class", dest="label", type=_count(0), default=None, help="sample every image of this class")
-    p.add_argument("--labels", choices=["uniform", "data"], default=None, help="a class-conditional model's labels: uniform "
-                   "over its classes (default) or drawn like the embedded digits' labels")
-    p.add_argument("--conditions", default=None, help="a safetensors file of condition tensors, one row per condition (e.g. "
-                   "encoder_hidden_states of prompts; null.NAME: the null condition), drawn uniformly per sample")
-    p.add_argument("--guidance", type=float, default=None, help="classifier-free guidance scale w (1: the conditional model; "
-                   "two network evaluations per step, counted)")
-    p.add_argument("--null-class", type=_count(0), default=None, help="the null label guidance uses (default: the model's own, "
-                   "e.g. a DiT's)")
-
-def _conditioned(a, model) -> tuple:
-    "(the model, guided if --guidance, and its Conditions or None) from the condition options; one line if they cannot fit."
-    labels = load_mnist("train")[1] if a.labels == "data" else None
-    with _user_error():
-        cond = conditions_for(model, label=a.label, labels=labels, path=a.conditions)
-        if a.guidance is None:
-            if a.null_class is not None: raise ValueError("--null-class is the null label of guidance: give --guidance too")
-            return model, cond
-        if cond is None: raise ValueError("--guidance needs a conditional model; this one is unconditional")
-        null = {"class_labels": torch.tensor(a.null_class)} if a.null_class is not None else cond.null
-        return Guided(model, a.guidance, null=null), cond
 
 def _sample_args(p):
     _sampler_arguments(p); _model_arguments(p, 64)
