@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 from .distributed import barrier, derive_seed, gather, is_main, rank_world, save_on_main
 from .runs import atomic_write, check_settings, load_checkpoint, one_line, run_lock, save_atomic, save_json
 from .schedules import GRIDS, check_grid, flow_grid, linear_grid
-from .models import (CountingModel, decoder_of, diffusers_grid, fingerprint, image_shape, load_model, load_student, sample_shape,
+from .models import (CountingModel, decoder_of, diffusers_grid, encode, fingerprint, image_shape, load_model, load_student, sample_shape,
                              save_student)
 from .conditioning import Bound, Guided, condition_spec, conditions_for
 from .sampling import ddim
@@ -143,14 +143,11 @@ def _load(source, device):
     "`models.load_model`: the shipped teacher (None), a weights file, a diffusers folder or a hub id (a bad source: `main`'s one line)."
     return load_model(source, device)
 
-def _plain(model, cmd: str, latent_too: bool = False):
-    "Refuse a conditional model (and, for a command that trains on data, a latent one) for `cmd`, in one line."
+def _plain(model, cmd: str):
+    "Refuse a conditional model for `cmd`, in one line."
     spec = condition_spec(model)
     if spec: raise SystemExit(f"fastddss {cmd} takes unconditional models; this one is conditional ({', '.join(sorted(spec))}): "
-                              "sample, eval, ddss and ld3 take it")
-    if latent_too and decoder_of(model) is not None:
-        raise SystemExit(f"fastddss {cmd} trains on data in the model's own space, and this model is latent: sample, eval, ddss and "
-                         "ld3 take it")
+                              "sample, eval, ddss, ld3 and distill take it")
     return model
 
 # %% ../nbs/61_cli.ipynb #912cfd04
@@ -541,14 +538,17 @@ def _distill_args(p):
     _learning_args(p, "runs/distill", "then score this many samples per student on the eval network (0: skip)")
     p.add_argument("--eval-steps", default="8,4,2,1", help="which students to score")
     _data_arguments(p)
+    _condition_arguments(p)
 
 @_command("distill", _distill_args, "progressive distillation of a model down to few steps; resumable",
-          "Progressive distillation (Salimans & Ho 2022): one round per halving of the DDIM steps, each student the next round's teacher. "
+          "Progressive distillation (Salimans & Ho 2022): one round per halving of the DDIM steps, each student the next round's teacher; "
+          "a guided teacher (--guidance) is first learned in one network call per step at --from-steps (Meng et al. 2023). "
           "Writes OUT/student_N.safetensors per round, OUT/rounds.json and, with --eval-n, OUT/eval.json. A killed run continues with --resume.")
 def _distill(a):
     "Distil (or continue distilling) round by round, then score the chosen students."
     out, eval_steps = Path(a.out), _ints(a.eval_steps, "--eval-steps")
-    students = [a.from_steps // 2**k for k in range(1, 64) if a.from_steps // 2**k >= a.to_steps]
+    first = 0 if a.guidance is not None else 1       # a guided teacher's first student keeps its steps
+    students = [a.from_steps // 2**k for k in range(first, 64) if a.from_steps // 2**k >= a.to_steps]
     if a.eval_n > 0 and (other := sorted(set(eval_steps) - set(students))):
         raise SystemExit(f"--eval-steps {a.eval_steps}: no student has {other} steps; the students of --from-steps {a.from_steps} "
                          f"--to-steps {a.to_steps} have {', '.join(map(str, students))}")
@@ -557,12 +557,16 @@ def _distill(a):
 
 def _distill_run(a, out: Path, eval_steps: list[int]):
     "The rounds, then the chosen students' scores."
-    teacher = _plain(_load(a.model, a.device), "distill", latent_too=True)
-    ref = _reference(a, teacher) if a.eval_n > 0 else None      # bad --data / --features: one line before any work
+    model = _load(a.model, a.device)
+    teacher, conditions = _conditioned(a, model)
+    ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
+    data = encode(model, _data(a, model))                       # a latent model learns on its latents
+    cond = None if conditions is None else (conditions.table if a.labels == "data" and a.data in (None, "mnist")
+                                            else conditions.draw(a.seed, range(len(data))))   # the digits' own labels, in order
     _claim(out, a, model=fingerprint(teacher), from_steps=a.from_steps, to_steps=a.to_steps, steps_per_round=a.steps_per_round,
            batch_size=a.batch_size, lr=a.lr, weighting=a.weighting, seed=a.seed)
     with _user_error():
-        recs = distill(teacher, _data(a, teacher), out, from_steps=a.from_steps, to_steps=a.to_steps, steps_per_round=a.steps_per_round,
+        recs = distill(teacher, data, out, cond=cond, from_steps=a.from_steps, to_steps=a.to_steps, steps_per_round=a.steps_per_round,
                        batch_size=a.batch_size, lr=a.lr, weighting=a.weighting, seed=a.seed, device=a.device, time_limit=a.time_limit,
                        progress=not a.quiet)
     _write_json(recs, out / "rounds.json")
@@ -571,12 +575,14 @@ def _distill_run(a, out: Path, eval_steps: list[int]):
     if a.eval_n <= 0: return
     rows = []
     for N in sorted(set(eval_steps) & {r["N"] for r in recs}, reverse=True):
-        student = load_student(out / f"student_{N:04d}.safetensors", like=teacher, device=a.device)
+        student = load_student(out / f"student_{N:04d}.safetensors", like=model, device=a.device)
         with _user_error(): rec, _ = evaluate(student, "ddim", N, ref, n=a.eval_n, device=a.device, progress=not a.quiet, method="progressive distillation",
                           family="new model", model_name=str(out / f"student_{N:04d}.safetensors"), provenance=student.meta,
-                          train_seconds=round(sum(r["seconds"] for r in recs if r["N"] >= N), 1), keep_samples=False, limit=DIVERGED)   # every round down to N
+                          train_seconds=round(sum(r["seconds"] for r in recs if r["N"] >= N), 1),   # every round down to N
+                          keep_samples=False, limit=DIVERGED, conditions=conditions)
         rows.append(rec)
-        _say(f"student N={N:4d}: {_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)} ({a.eval_n} samples)")
+        acc = "" if rec.get("class_accuracy") is None else f", class accuracy {rec['class_accuracy']:.3f}"
+        _say(f"student N={N:4d}: {_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)}{acc} ({a.eval_n} samples)")
     _write_results(out / "eval.json", rows, a, f"progressive distillation students, scored on {a.eval_n} samples each", rounds=recs)
 
 # %% ../nbs/61_cli.ipynb #5687cb69

@@ -12,7 +12,8 @@ from .distributed import CallThrough, check_divisible, data_parallel, derive_see
 from .runs import check_settings, load_checkpoint, train_loop
 from .schedules import _f64, linear_grid
 from .parameterization import as_prediction, bcast, denoise
-from .models import fingerprint, load_student, save_student
+from .conditioning import Bound, evaluations
+from .models import decoder_of, fingerprint, load_student, save_student
 from .teacher import check_run_args
 
 # %% auto #0
@@ -88,27 +89,33 @@ def pd_loss(student,            # the N-step student, trained
             eps: Tensor,        # the noise of each item
             N: int,
             weighting: str = "truncated_snr",
+            halve: bool = True, # False: the target is the teacher's own $\hat x(z_t, t)$ (a guided teacher's first round)
            ) -> Tensor:
     "The distillation loss $w(\\lambda_t)\\lVert \\tilde x - \\hat x_\\theta(z_t, t)\\rVert^2$, averaged over pixels and the batch."
     t = pd_times(student.schedule, i, N)[0].to(x.device)
     alpha, sigma = student.schedule(t)
     z = bcast(alpha, x) * x + bcast(sigma, x) * eps
-    with torch.no_grad(): target = pd_target(teacher, z, i, N).to(x.dtype)
+    with torch.no_grad(): target = (pd_target(teacher, z, i, N) if halve else denoise(teacher, z, t)[0]).to(x.dtype)
     x_hat = denoise(student, z, t)[0]
     w = loss_weight(t, student.schedule, weighting).to(x.dtype)
     return (w * ((target - x_hat) ** 2).flatten(1).mean(1)).mean()
 
 # %% ../nbs/52_distill.ipynb #8d55704d
-def _round_settings(teacher, data: Tensor, N: int, steps: int, batch_size: int, lr: float, weighting: str, seed: int) -> dict:
+def _round_settings(teacher, data: Tensor, N: int, steps: int, batch_size: int, lr: float, weighting: str, seed: int,
+                    cond: dict | None = None, halve: bool = True) -> dict:
     "A round's settings, the ones a resumed round or a finished student must share: the teacher's fingerprint is one of them."
+    extra = ({} if cond is None else dict(conditions=fingerprint(cond))) | ({} if halve else dict(halve=False))
     return dict(N=N, steps=steps, batch_size=batch_size, lr=lr, weighting=weighting, seed=seed, n_train=len(data),
-                teacher=fingerprint(teacher))
+                teacher=fingerprint(teacher), **extra)
 
-def _check_round_args(data, weighting, **counts):
+def _check_round_args(data, weighting, cond=None, **counts):
     "Refuse what no round can work with, before any file is written."
     check_run_args(**counts)
     if weighting not in WEIGHTINGS: raise ValueError(f"unknown weighting {weighting!r}: expected one of {WEIGHTINGS}")
     if len(data) == 0: raise ValueError("data holds no images: pass training images of shape (N, C, H, W) with N >= 1")
+    for k, v in (cond or {}).items():
+        if len(v) != len(data):
+            raise ValueError(f"the condition {k!r} has {len(v)} rows for {len(data)} training images: give each image one")
 
 # %% ../nbs/52_distill.ipynb #c7a0c727
 def distill_round(teacher,          # the 2N-step teacher, frozen
@@ -122,6 +129,8 @@ def distill_round(teacher,          # the 2N-step teacher, frozen
                   lr: float = 2e-4,
                   weighting: str = "truncated_snr",
                   seed: int = 0,
+                  cond: dict | None = None, # the condition of each training image (name -> one row per image)
+                  halve: bool = True, # False: learn the teacher's own prediction (`pd_loss`), e.g. a guided one's
                   ckpt_every: int = 100,  # updates between checkpoints
                   device: str | torch.device = "cpu",
                   stop_after: int | None = None,   # stop (with a checkpoint) after this many updates in this call, to simulate a kill
@@ -129,13 +138,14 @@ def distill_round(teacher,          # the 2N-step teacher, frozen
                   progress: bool = True,
                  ) -> dict:
     "Train (or resume) one round of progressive distillation; returns the checkpoint dict (config, step, losses, seconds, state)."
-    _check_round_args(data, weighting, N=N, steps=steps, batch_size=batch_size, lr=lr, ckpt_every=ckpt_every)
+    _check_round_args(data, weighting, cond, N=N, steps=steps, batch_size=batch_size, lr=lr, ckpt_every=ckpt_every)
     device = torch.device(device)
     check_divisible(batch_size)                   # under torchrun each rank takes an equal share of the batch
     teacher, student = teacher.to(device).eval(), student.to(device).train()
     student.requires_grad_(True)
-    opt = torch.optim.Adam(student.parameters(), lr=lr)
-    config = _round_settings(teacher, data, N, steps, batch_size, lr, weighting, seed)
+    if (dec := decoder_of(student)) is not None: dec.requires_grad_(False)    # a latent model's decoder is not distilled
+    opt = torch.optim.Adam([p for p in student.parameters() if p.requires_grad], lr=lr)
+    config = _round_settings(teacher, data, N, steps, batch_size, lr, weighting, seed, cond, halve)
     data, trained = data.to(device), data_parallel(student)
     view = CallThrough(trained)                   # the student as a model of the protocol, called through DDP under torchrun
 
@@ -144,7 +154,9 @@ def distill_round(teacher,          # the 2N-step teacher, frozen
         i = torch.randint(1, N + 1, (batch_size,), generator=gen, device=device)
         eps = torch.randn(data[idx].shape, generator=gen, device=device)
         mine = shard(batch_size)                  # this rank's items of the batch (all of them in one process)
-        return pd_loss(view, teacher, data[idx[mine]], i[mine], eps[mine], N, weighting)
+        c = {k: v[idx[mine].cpu()].to(device) for k, v in cond.items()} if cond else None
+        s, t = (Bound(view, c), Bound(teacher, c)) if c else (view, teacher)    # each image with its own condition
+        return pd_loss(s, t, data[idx[mine]], i[mine], eps[mine], N, weighting, halve)
 
     ck = train_loop(loss_fn, trained, opt, out_dir, config, steps, seed=derive_seed(seed, N), clip=1.0, ckpt_every=ckpt_every,
                     stop_after=stop_after, time_limit=time_limit, desc=f"round N={N}", progress=progress)
@@ -165,7 +177,7 @@ def _finished_round(f, teacher, want: dict):
 
 # %% ../nbs/52_distill.ipynb #8aa40ca0
 def distill(teacher,                # the many-step teacher: any model of the protocol (an ε-teacher's students predict v)
-            data: Tensor,           # training images in [-1, 1]
+            data: Tensor,           # training data in the model's sample space (a latent model's: `encode(model, images)`)
             out_dir,                # round folders and `student_{N}.safetensors` files go here
             *,
             from_steps: int = 128,  # the teacher's number of DDIM steps
@@ -175,6 +187,7 @@ def distill(teacher,                # the many-step teacher: any model of the pr
             lr: float = 2e-4,
             weighting: str = "truncated_snr",
             seed: int = 0,
+            cond: dict | None = None, # a conditional teacher's condition of each training image (name -> one row per image)
             ckpt_every: int = 100,  # updates between checkpoints
             device: str | torch.device = "cpu",
             stop_after: int | None = None,  # stop after this many updates in this call, over all rounds (a simulated kill)
@@ -183,33 +196,37 @@ def distill(teacher,                # the many-step teacher: any model of the pr
            ) -> list[dict]:
     "Progressive distillation from `from_steps` down to `to_steps`; returns one record per finished round."
     _check_round_args(data, weighting, from_steps=from_steps, to_steps=to_steps, steps_per_round=steps_per_round,
-                      batch_size=batch_size, lr=lr, ckpt_every=ckpt_every)   # all before any file is written
+                      batch_size=batch_size, lr=lr, ckpt_every=ckpt_every, cond=cond)   # all before any file is written
+    guided = evaluations(teacher) == 2     # a guided teacher: a first round at from_steps learns it in one call per step
     r = math.log2(from_steps / to_steps)
-    if r < 1 or r != int(r):
+    if r < (0 if guided else 1) or r != int(r):
         raise ValueError(f"from_steps/to_steps must be a power of 2 (one round per halving: 2, 4, 8, ...), got {from_steps}/{to_steps}")
-    pd_times(teacher.schedule, torch.tensor([1]), from_steps // 2)   # a grid the schedule cannot halve: refused before any round starts
-    kw = dict(batch_size=batch_size, lr=lr, weighting=weighting, seed=seed)
+    base = teacher.model if guided else teacher                       # the network every student is a copy of
+    N, done = (from_steps if guided else from_steps // 2), 0
+    pd_times(teacher.schedule, torch.tensor([1]), N)   # a grid the schedule cannot halve: refused before any round starts
+    kw = dict(batch_size=batch_size, lr=lr, weighting=weighting, seed=seed, cond=cond)
     out_dir, records, t_start = Path(out_dir), [], time.time()
-    N, done = from_steps // 2, 0
     while N >= to_steps:
         f, round_dir = out_dir / f"student_{N:04d}.safetensors", out_dir / f"round_{N:04d}"
+        halve = not (guided and N == from_steps)
         if f.exists():
-            student = _finished_round(f, teacher, _round_settings(teacher, data, N, steps_per_round, **kw))
+            student = _finished_round(f, base, _round_settings(teacher, data, N, steps_per_round, halve=halve, **kw))
             records.append(dict(N=N, **student.meta))
         else:
-            student = copy.deepcopy(as_prediction(teacher, "v") if teacher.prediction == "eps" else teacher)
+            student = copy.deepcopy(as_prediction(base, "v") if base.prediction == "eps" else base)
             left = None if time_limit is None else max(0.0, time_limit - (time.time() - t_start))  # a round makes 1 update at least
             ckpt = round_dir / "checkpoint.pt"
             start = load_checkpoint(ckpt)["step"] if stop_after is not None and ckpt.exists() else 0
             ck = distill_round(teacher, student, data, round_dir, N, steps=steps_per_round,
                                stop_after=None if stop_after is None else max(0, stop_after - done), time_limit=left,
-                               ckpt_every=ckpt_every, device=device, progress=progress, **kw)
+                               ckpt_every=ckpt_every, device=device, progress=progress, halve=halve, **kw)
             done += ck["step"] - start
             if ck["step"] < steps_per_round: break
             rec = dict(steps=ck["step"], seconds=round(ck["seconds"], 1), final_loss=sum(ck["losses"][-50:]) / len(ck["losses"][-50:]),
-                       **{k: v for k, v in ck["config"].items() if k not in ("N", "steps")})
+                       **{k: v for k, v in ck["config"].items() if k not in ("N", "steps")},
+                       **({} if halve else dict(guidance=teacher.w)))
             save_on_main(save_student, student, f, N, **rec)
-            student = load_student(f, like=teacher)
+            student = load_student(f, like=base)
             records.append(dict(N=N, **rec))
         teacher, N = student, N // 2
     return records

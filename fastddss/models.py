@@ -19,7 +19,7 @@ from .conditioning import evaluations
 __all__ = ['ASSETS', 'TEACHER_FILE', 'TEACHER', 'STUDENT', 'DENOISERS', 'DECODERS', 'MODEL_SOURCES', 'timestep_embedding',
            'ResBlock', 'UNet', 'load_teacher', 'CountingModel', 'fingerprint', 'save_student', 'load_student',
            'DiffusersUNet', 'diffusers_family', 'DiffusersDecoder', 'from_diffusers', 'load_diffusers',
-           'diffusers_grid', 'load_model', 'sample_shape', 'decoder_of', 'image_shape', 'decode']
+           'diffusers_grid', 'load_model', 'sample_shape', 'decoder_of', 'image_shape', 'decode', 'encode']
 
 # %% ../nbs/20_models.ipynb #510907e5
 def timestep_embedding(t: Tensor, dim: int) -> Tensor:
@@ -132,10 +132,10 @@ class CountingModel(nn.Module):
         return self.model(z, t, **cond)
 
 # %% ../nbs/20_models.ipynb #d9b0b556
-def fingerprint(model: nn.Module) -> str:
-    "A short hash of a model's weights: which teacher a sampler was learned for."
+def fingerprint(model: nn.Module | dict) -> str:
+    "A short hash of a model's weights (or of a dict of tensors): which teacher a sampler was learned for."
     h = hashlib.sha256()
-    for k, v in sorted(model.state_dict().items()):
+    for k, v in sorted((model.state_dict() if isinstance(model, nn.Module) else model).items()):
         h.update(k.encode()); h.update(v.detach().float().cpu().contiguous().numpy().tobytes())
     return h.hexdigest()[:16]
 
@@ -257,6 +257,12 @@ class DiffusersDecoder(nn.Module):
     def forward(self, z: Tensor) -> Tensor:
         cfg = self.vae.config
         return self.vae.decode(z / cfg.get("scaling_factor", 1.0) + (cfg.get("shift_factor") or 0.0)).sample
+
+    def encode(self, x: Tensor) -> Tensor:
+        "The model's latents of images `x`: the posterior mean (a VQ model's latents), scaled as the model samples them."
+        cfg, out = self.vae.config, self.vae.encode(x)
+        z = out.latent_dist.mean if hasattr(out, "latent_dist") else out.latents
+        return (z - (cfg.get("shift_factor") or 0.0)) * cfg.get("scaling_factor", 1.0)
 
 def _attach_decoder(model: DiffusionModel, vae: nn.Module, channels: int) -> DiffusionModel:
     "Give `model` the decoder of its latents, if the decoder fits them."
@@ -419,6 +425,7 @@ def sample_shape(model) -> tuple:
     cfg = getattr(net, "config", None) or {}
     return (cfg.get("in_ch", 1), cfg.get("size", 28), cfg.get("size", 28))
 
+# %% ../nbs/20_models.ipynb #577d062e
 def decoder_of(model) -> nn.Module | None:
     "The decoder of a latent model (None for a pixel-space one), through wrappers."
     while not hasattr(model, "decoder") and hasattr(model, "model"): model = model.model
@@ -436,3 +443,11 @@ def decode(model, z: Tensor) -> Tensor:
     "Images from a model's samples: its decoder's output for a latent model, the samples themselves otherwise."
     dec = decoder_of(model)
     return z if dec is None else dec(z.to(next(dec.parameters()).dtype))
+
+def encode(model, x: Tensor,
+           batch_size: int = 256, # images encoded at once
+          ) -> Tensor:
+    "The samples a model's data correspond to: its encoder's latents of images `x` for a latent model, `x` otherwise."
+    dec = decoder_of(model)
+    if dec is None: return x
+    with torch.no_grad(): return torch.cat([dec.encode(b.to(next(dec.parameters()).dtype)) for b in x.split(batch_size)])

@@ -185,6 +185,6 @@ def as_prediction(model: DiffusionModel,  # a model of the protocol wrapping a n
     if model.prediction == prediction: return model
     net = Reparameterized(model.net, model.schedule, model.prediction, prediction)
     out = DiffusionModel(net, model.schedule, prediction, clip_x=getattr(model, "clip_x", None), null=getattr(model, "null", None))
-    for k in ("source", "decoder"):
+    for k in ("source", "decoder", "condition_spec"):     # where it came from, its decoder, what it takes
         if hasattr(model, k): setattr(out, k, getattr(model, k))
     return out

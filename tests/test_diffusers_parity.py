@@ -64,3 +64,21 @@ def test_dpm_solver_pp_parity(spacing, K):
     got = dpm_solver_pp(from_diffusers(unet, s), z, diffusers_grid(s), order=2)
     torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-6)   # diffusers computes its sigmas in float32 (numpy) in set_timesteps
     assert (dpm_solver_pp(from_diffusers(unet, s), z, diffusers_grid(s), order=1) - want).abs().max() > 1e-3   # the test can fail
+
+@pytest.mark.parametrize("K", [6, 9])
+def test_edm_dpm_solver_pp_parity(K):
+    "EDM's DPM-Solver++(2M) loop (noise x init_noise_sigma, scale_model_input, step) = ours on the rescaled model, from ε."
+    from diffusers import EDMDPMSolverMultistepScheduler
+    unet = _unet()
+    s = EDMDPMSolverMultistepScheduler(sigma_max=80.0, lower_order_final=False)
+    eps = torch.randn(2, 1, 8, 8, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    s.set_timesteps(K)
+    want = eps * s.init_noise_sigma
+    _double(s)
+    for n in s.timesteps:
+        with torch.no_grad(): want = s.step(unet(s.scale_model_input(want, n), n).sample, n, want).prev_sample
+    s.set_timesteps(K); _double(s)
+    model = from_diffusers(unet, s)
+    got = dpm_solver_pp(model, eps, diffusers_grid(s), order=2)
+    torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-6)   # diffusers computes the Karras sigmas in float32
+    assert (dpm_solver_pp(model, eps, diffusers_grid(s), order=1) - want).abs().max() > 1e-3   # the test can fail

@@ -6,7 +6,7 @@ import pytest, torch
 from diffusers import (AutoencoderKL, DDPMScheduler, DiTPipeline, DiTTransformer2DModel, EDMEulerScheduler,
                        FlowMatchEulerDiscreteScheduler, UNet2DConditionModel, UNet2DModel)
 from fastddss.cli import main
-from fastddss.conditioning import Bound, Guided, save_conditions
+from fastddss.conditioning import Bound, Guided, condition_spec, evaluations, save_conditions
 from fastddss.models import load_model
 from fastddss.runs import load_checkpoint
 from fastddss.sampling import ddim
@@ -125,15 +125,24 @@ def test_a_decoder_that_does_not_fit(kinds, tmp_path):
     with pytest.raises(SystemExit, match="a decoder that does not fit the latent shape"):
         main(["sample", "--model", str(tmp_path / "p"), "-n", "2", "--out", str(tmp_path / "x.png")])
 
-@pytest.mark.parametrize("cmd, kind, message", [("distill", "classes", "fastddss distill takes unconditional models"),
-                                                ("distill", "flow", None), ("reflow", "latent", "fastddss reflow takes unconditional"),
+@pytest.mark.parametrize("kind", ALL)
+def test_distill(kinds, kind, tmp_path):
+    "Every kind distils; a guided teacher's first student keeps --from-steps and takes one network call per step."
+    folder, extra = kinds[kind]
+    guide = ["--guidance", "2"] if kind in ("classes", "latent") else []
+    main(["distill", "--model", str(folder), "--from-steps", "4", "--to-steps", "2", "--steps-per-round", "2", "--batch-size", "4",
+          *extra, *guide, "--quiet", "--out", str(tmp_path / "d")])
+    rounds = json.loads((tmp_path / "d" / "rounds.json").read_text())
+    assert [(r["N"], r.get("guidance")) for r in rounds] == ([(4, 2.0), (2, None)] if guide else [(2, None)])
+    student = load_model(tmp_path / "d" / "student_0002.safetensors")
+    assert evaluations(student) == 1 and condition_spec(student) == condition_spec(load_model(folder))
+    main(["sample", "--model", str(tmp_path / "d" / "student_0002.safetensors"), "-n", "2", "--seed", "9",
+          *(extra if kind == "text" else []), "--out", str(tmp_path / "s.pt")])
+    assert load_checkpoint(tmp_path / "s.pt").shape == (2, 1, 28, 28)
+
+@pytest.mark.parametrize("cmd, kind, message", [("reflow", "latent", "fastddss reflow takes unconditional"),
                                                 ("redi", "text", "fastddss redi takes unconditional models")])
 def test_commands_that_take_plain_models_say_so(kinds, tmp_path, cmd, kind, message):
-    "Distillation, reflow and ReDi refuse a conditional model in one line, before any work; distillation works on a flow model."
-    if message is None:
-        main(["distill", "--model", str(kinds[kind][0]), "--from-steps", "4", "--to-steps", "2", "--steps-per-round", "2",
-              "--batch-size", "4", "--quiet", "--out", str(tmp_path / "d")])
-        assert (tmp_path / "d").is_dir()
-        return
+    "Reflow and ReDi refuse a conditional model in one line, before any work."
     with pytest.raises(SystemExit, match=message): main([cmd, "--model", str(kinds[kind][0]), "--out", str(tmp_path / "o")])
     assert not (tmp_path / "o").exists()
