@@ -37,7 +37,7 @@ class Bound(nn.Module):
 
 # %% ../nbs/12_conditioning.ipynb #bab247c9
 class Guided(nn.Module):
-    "Classifier-free guidance at scale `w`: $\\hat\\epsilon_\\varnothing + w(\\hat\\epsilon_c - \\hat\\epsilon_\\varnothing)$, one doubled batch."
+    "Classifier-free guidance, $\\hat\\epsilon_\\varnothing + w(\\hat\\epsilon_c - \\hat\\epsilon_\\varnothing)$."
     evaluations = 2   # network evaluations per sample per call: the conditional and the null halves
 
     def __init__(self, model: nn.Module,     # a conditional model of the protocol, `model(z, t, **cond)`
@@ -48,11 +48,13 @@ class Guided(nn.Module):
         null = getattr(model, "null", None) if null is None else null
         if not null:
             raise ValueError("guidance needs the model's null condition and this model has none: pass null= (e.g. "
-                             "{'class_labels': tensor(C)}, or the empty prompt's embedding), or sample without guidance")
+                             "{'class_labels': tensor(C)}, or the empty prompt's embedding), "
+                             "or sample without guidance")
         if not isinstance(w, (int, float)) or isinstance(w, bool) or not w == w or abs(w) == float("inf"):
             raise ValueError(f"the guidance scale must be a finite number, got {w!r}")
         self.model, self.w, self.null = model, float(w), null
-        self.register_buffer("guidance_scale", torch.tensor(float(w), dtype=torch.float64))   # in the weights' fingerprint
+        # a buffer, so the weights' fingerprint tells guidance scales apart
+        self.register_buffer("guidance_scale", torch.tensor(float(w), dtype=torch.float64))
         self.schedule, self.prediction, self.clip_x = model.schedule, model.prediction, getattr(model, "clip_x", None)
 
     def forward(self, z: Tensor, t: Tensor, **cond) -> Tensor:
@@ -109,17 +111,19 @@ def label_conditions(labels,                    # the data's labels: each drawn 
                     ) -> Conditions:
     "Class labels drawn from a data set's own label distribution (or one class, for `labels=[c]`)."
     labels = torch.as_tensor(labels).reshape(-1)
-    if labels.is_floating_point() or not len(labels): raise ValueError("labels must be a non-empty list of whole numbers")
+    if labels.is_floating_point() or not len(labels):
+        raise ValueError("labels must be a non-empty list of whole numbers")
     return Conditions({key: labels.long()}, name)
 
 def load_conditions(path) -> Conditions:
-    "A user's table of condition tensors: a safetensors file of name -> (rows, ...) tensors, `null.NAME` the null condition."
+    "A user's table of conditions: a safetensors file of name -> (rows, ...) tensors, `null.NAME` the null condition."
     from fastddss.runs import load_weights, one_line
     try: tensors, _ = load_weights(path, (None, CONDITIONS))
     except (OSError, ValueError) as e: raise ValueError(f"{one_line(e, 300)}; expected a conditions file") from None
     null = {k[5:]: v for k, v in tensors.items() if k.startswith("null.")}
     table = {k: v for k, v in tensors.items() if not k.startswith("null.")}
-    if set(null) - set(table): raise ValueError(f"{path}: null conditions {sorted(set(null) - set(table))} name no condition")
+    if set(null) - set(table):
+        raise ValueError(f"{path}: null conditions {sorted(set(null) - set(table))} name no condition")
     return Conditions(table, f"the conditions of {Path(path).name}", null or None)
 
 CONDITIONS = "fastddss.conditions/1"   # the format save_conditions writes (a plain safetensors file is read too)
@@ -138,7 +142,7 @@ def condition_spec(model) -> dict | None:
     return None
 
 def check_condition(model, cond: dict | None, what: str = "the condition"):
-    "Refuse, in one line, a condition `model` cannot take: unknown names, missing ones, labels out of range, wrong shapes."
+    "Refuse, in one line, a condition `model` cannot take: unknown or missing names, labels out of range, wrong shapes."
     spec, cond = condition_spec(model), cond or {}
     if spec is None: return
     if not spec and cond: raise ValueError(f"this model is unconditional, but {what} names {sorted(cond)}: drop it")
@@ -147,7 +151,8 @@ def check_condition(model, cond: dict | None, what: str = "the condition"):
                          "(class labels, or a conditions file of embeddings)")
     for k in sorted(set(spec) | set(cond)):
         if k not in cond: raise ValueError(f"{what} lacks {k!r}, which this model takes")
-        if k not in spec: raise ValueError(f"{what} names {k!r}, which this model does not take (it takes {sorted(spec)})")
+        if k not in spec:
+            raise ValueError(f"{what} names {k!r}, which this model does not take (it takes {sorted(spec)})")
         v, s = cond[k], spec[k]
         if "classes" in s and (v.is_floating_point() or (v < 0).any() or (v >= s["classes"]).any()):
             raise ValueError(f"class labels must be whole numbers in [0, {s['classes']}), got values from "
@@ -155,7 +160,8 @@ def check_condition(model, cond: dict | None, what: str = "the condition"):
         want = s.get("shape")
         if want is not None and (v.ndim != len(want) + 1 or any(w not in (None, h) for w, h in zip(want, v.shape[1:]))):
             shown = "x".join("*" if w is None else str(w) for w in want)
-            raise ValueError(f"{what} {k!r} has one sample's shape {tuple(v.shape[1:])}, but this model takes ({shown})")
+            raise ValueError(f"{what} {k!r} has one sample's shape {tuple(v.shape[1:])}, "
+                             f"but this model takes ({shown})")
 
 # %% ../nbs/12_conditioning.ipynb #1aac5d17
 def conditions_for(model,                 # a model of the protocol (its `condition_spec` says what it takes)
@@ -163,8 +169,9 @@ def conditions_for(model,                 # a model of the protocol (its `condit
                    labels=None,           # the data's labels, to draw from their distribution
                    path=None,             # a conditions file (`save_conditions`), e.g. prompt embeddings
                   ) -> Conditions | None:
-    "The conditions to sample `model` with (None for an unconditional model), checked against it; one line when they cannot fit."
-    spec, given = condition_spec(model) or {}, [k for k, v in dict(label=label, labels=labels, path=path).items() if v is not None]
+    "The conditions to sample `model` with (None for an unconditional model), checked against it."
+    spec = condition_spec(model) or {}
+    given = [k for k, v in dict(label=label, labels=labels, path=path).items() if v is not None]
     if len(given) > 1: raise ValueError(f"give one source of conditions, not {' and '.join(given)}")
     if not spec:
         if given: raise ValueError(f"this model is unconditional: it takes no {given[0]}")
@@ -174,6 +181,7 @@ def conditions_for(model,                 # a model of the protocol (its `condit
     elif label is not None: c = label_conditions([label], key, f"class {label}")
     elif labels is not None: c = label_conditions(labels, key)
     elif "classes" in spec[key]: c = class_conditions(spec[key]["classes"], key)
-    else: raise ValueError(f"this model is conditional on {sorted(spec)}: give a conditions file of them (e.g. prompt embeddings)")
+    else: raise ValueError(f"this model is conditional on {sorted(spec)}: "
+                           "give a conditions file of them (e.g. prompt embeddings)")
     check_condition(model, c.table, "the conditions")
     return c

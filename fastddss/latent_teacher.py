@@ -21,7 +21,7 @@ def vae_loss(vae: nn.Module,   # a diffusers AutoencoderKL
              xi: Tensor,       # standard normals of the latents' shape: the reparametrized draw
              kl_weight: float = 1e-4, # β, per latent dimension
             ) -> Tensor:
-    "Reconstruction error of a reparametrized draw plus β times the KL divergence to $\\mathcal N(0, I)$, per dimension."
+    "Reconstruction error of a reparametrized draw plus β times the KL divergence to $\\mathcal N(0, I)$."
     post = vae.encode(x).latent_dist
     rec = vae.decode(post.mean + post.std * xi).sample
     kl = 0.5 * (post.mean ** 2 + post.var - 1 - post.logvar).mean()
@@ -30,7 +30,7 @@ def vae_loss(vae: nn.Module,   # a diffusers AutoencoderKL
 def train_vae(vae: nn.Module, data: Tensor, out_dir, steps: int = 2000, batch_size: int = 64, lr: float = 1e-3,
               kl_weight: float = 1e-4, seed: int = 0, ckpt_every: int = 250, device="cpu",
               time_limit: float | None = None, progress: bool = True) -> dict:
-    "Train (or resume) an AutoencoderKL on images in [-1, 1]; returns the checkpoint (config, step, losses, seconds, state)."
+    "Train (or resume) an AutoencoderKL on images in [-1, 1]; returns the checkpoint (config, step, losses, state)."
     vae.to(device).train()
     opt = torch.optim.Adam(vae.parameters(), lr=lr)
     config = dict(vae={k: v for k, v in dict(vae.config).items() if not k.startswith("_")}, steps=steps,
@@ -42,7 +42,8 @@ def train_vae(vae: nn.Module, data: Tensor, out_dir, steps: int = 2000, batch_si
         idx = torch.randint(len(data), (batch_size,), generator=gen, device=device)
         return vae_loss(vae, data[idx], torch.randn(batch_size, *shape, generator=gen, device=device), kl_weight)
 
-    return train_loop(loss_fn, vae, opt, out_dir, config, steps, seed=seed, sched=warmup_cosine(opt, steps, 100), clip=1.0,
+    return train_loop(loss_fn, vae, opt, out_dir, config, steps, seed=seed, sched=warmup_cosine(opt, steps, 100),
+                      clip=1.0,
                       ckpt_every=ckpt_every, time_limit=time_limit, desc="autoencoder", progress=progress)
 
 # %% ../nbs/50b_latent_teacher.ipynb #07bf06ff
@@ -53,13 +54,13 @@ def encode_latents(vae: nn.Module, data: Tensor, batch_size: int = 500) -> tuple
     return torch.cat([p.mean for p in posts]), torch.cat([p.std for p in posts])
 
 def set_scaling_factor(vae: nn.Module, means: Tensor) -> float:
-    "Store $1/\\operatorname{std}(\\mu)$ as the autoencoder's `scaling_factor` (diffusers divides latents by it to decode)."
+    "Store $1/\\operatorname{std}(\\mu)$ as the autoencoder's `scaling_factor` (diffusers divides latents by it)."
     sf = 1 / means.std().item()
     vae.register_to_config(scaling_factor=sf)
     return sf
 
 # %% ../nbs/50b_latent_teacher.ipynb #d8fbbdea
-def flow_matching_loss(net: nn.Module,  # a diffusers DiT (or any module called as `net(z, timestep=, class_labels=).sample`)
+def flow_matching_loss(net: nn.Module,  # a diffusers DiT (called as `net(z, timestep=, class_labels=).sample`)
                        z0: Tensor,      # clean latents
                        labels: Tensor,  # their class labels
                        t: Tensor,       # times in (0, 1), one per latent
@@ -67,7 +68,7 @@ def flow_matching_loss(net: nn.Module,  # a diffusers DiT (or any module called 
                        drop: Tensor,    # True where the label is replaced by the null label
                        null: int,       # the null label
                       ) -> Tensor:
-    "Flow matching's $\\lVert \\hat u_\\theta((1-t) z_0 + t\\epsilon, t, c) - (\\epsilon - z_0)\\rVert^2$, labels dropped."
+    "Flow matching's $\\lVert \\hat u_\\theta((1-t) z_0 + t\\epsilon, t, c) - (\\epsilon - z_0)\\rVert^2$."
     tb = t.view(-1, *[1] * (z0.ndim - 1))
     zt = (1 - tb) * z0 + tb * eps
     out = net(zt, timestep=1000 * t, class_labels=torch.where(drop, torch.full_like(labels, null), labels)).sample
@@ -75,7 +76,7 @@ def flow_matching_loss(net: nn.Module,  # a diffusers DiT (or any module called 
 
 # %% ../nbs/50b_latent_teacher.ipynb #ed2dbf11
 def train_flow_teacher(net: nn.Module,      # a class-conditional diffusers DiT, trained in place
-                       means: Tensor,       # the data's latent posterior means, scaled (`encode_latents` × scaling_factor)
+                       means: Tensor,       # the data's latent posterior means, scaled (`encode_latents` × scale)
                        stds: Tensor,        # and standard deviations, scaled: each update draws its latents from them
                        labels: Tensor,      # the data's class labels
                        out_dir,             # where `checkpoint.pt` is kept
@@ -100,7 +101,8 @@ def train_flow_teacher(net: nn.Module,      # a class-conditional diffusers DiT,
         return flow_matching_loss(net, z0, labels[idx], t, rand(z0.shape), drop, null)
 
     return train_loop(loss_fn, net, opt, out_dir, config, steps, seed=seed, sched=warmup_cosine(opt, steps, 200),
-                      ema=ema, clip=1.0, ckpt_every=ckpt_every, time_limit=time_limit, desc="flow teacher", progress=progress)
+                      ema=ema, clip=1.0, ckpt_every=ckpt_every, time_limit=time_limit, desc="flow teacher",
+                      progress=progress)
 
 # %% ../nbs/50b_latent_teacher.ipynb #e8da7a69
 def export_latent_teacher(ckpt: dict,       # a checkpoint of `train_flow_teacher`
@@ -111,15 +113,18 @@ def export_latent_teacher(ckpt: dict,       # a checkpoint of `train_flow_teache
                           id2label: dict | None = None, # class names, e.g. {0: "zero", ...}
                           shift: float = 1.0, # the flow scheduler's shift
                          ):
-    "Write the EMA weights, the autoencoder and a flow-matching scheduler as a diffusers `DiTPipeline` folder, atomically."
+    "Write the EMA weights, the autoencoder and a flow scheduler as a diffusers `DiTPipeline` folder, atomically."
     from diffusers import DiTPipeline, FlowMatchEulerDiscreteScheduler
     dit = copy.deepcopy(net).cpu()
-    dit.load_state_dict({k.removeprefix("module."): v for k, v in ckpt["state"]["ema"].items() if k.startswith("module.")})
-    pipe = DiTPipeline(dit, copy.deepcopy(vae).cpu(), FlowMatchEulerDiscreteScheduler(num_train_timesteps=1000, shift=shift))
+    ema = ckpt["state"]["ema"]      # AveragedModel's keys: the averaged module's under "module."
+    dit.load_state_dict({k.removeprefix("module."): v for k, v in ema.items() if k.startswith("module.")})
+    scheduler = FlowMatchEulerDiscreteScheduler(num_train_timesteps=1000, shift=shift)
+    pipe = DiTPipeline(dit, copy.deepcopy(vae).cpu(), scheduler)
     def write(tmp):
         pipe.save_pretrained(tmp)
         if id2label:   # the index names the classes, as hub DiT pipelines do: loaders learn how many labels there are
             index = json.loads((tmp / "model_index.json").read_text())
-            (tmp / "model_index.json").write_text(json.dumps(dict(index, id2label={str(k): v for k, v in id2label.items()}), indent=2))
+            labels = {str(k): v for k, v in id2label.items()}
+            (tmp / "model_index.json").write_text(json.dumps(dict(index, id2label=labels), indent=2))
         (tmp / "README.md").write_text(card)
     return atomic_write(folder, write)

@@ -425,7 +425,7 @@ def sample_shape(model) -> tuple:
     cfg = getattr(net, "config", None) or {}
     return (cfg.get("in_ch", 1), cfg.get("size", 28), cfg.get("size", 28))
 
-# %% ../nbs/20_models.ipynb #577d062e
+# %% ../nbs/20_models.ipynb #e6c8e756
 def decoder_of(model) -> nn.Module | None:
     "The decoder of a latent model (None for a pixel-space one), through wrappers."
     while not hasattr(model, "decoder") and hasattr(model, "model"): model = model.model
