@@ -4,16 +4,41 @@
 
 # %% ../nbs/01_runs.ipynb #9ebe29c3
 from __future__ import annotations
-import contextlib, json, math, os, re, shutil, socket, time
+import contextlib, json, math, os, re, shutil, signal, socket, threading, time
 from pathlib import Path
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 from .distributed import any_rank, derive_seed, is_main, mean_over_ranks, save_on_main
+try: import fcntl
+except ImportError: fcntl = None       # Windows: no flock (taking over a stale lock is then unguarded)
 
 # %% auto #0
 __all__ = ['one_line', 'atomic_write', 'save_atomic', 'save_json', 'load_checkpoint', 'run_lock', 'save_weights',
            'weights_format', 'load_weights', 'check_settings', 'lr_at', 'warmup_cosine', 'unwrap', 'train_loop']
+
+# %% ../nbs/01_runs.ipynb #f8e1d66d
+@contextlib.contextmanager
+def _signals_deferred():
+    "Hold SIGINT and SIGTERM back while the block runs, then deliver them: a Ctrl-C or a `kill` cannot cut it in two."
+    if threading.current_thread() is not threading.main_thread():   # only the main thread runs Python handlers
+        yield
+        return
+    got, old, holding = [], {}, True
+    def hold(n, frame):
+        if holding: got.append(n)
+        else:                     # left installed by an interrupt in the restore below: act as the one it replaced
+            signal.signal(n, old[n])
+            signal.raise_signal(n)
+    try:
+        for s in (signal.SIGINT, getattr(signal, "SIGTERM", None)):
+            if s is not None and signal.getsignal(s) is not None:      # None: a handler set outside Python, left alone
+                old[s] = signal.signal(s, hold)
+        yield
+    finally:
+        holding = False
+        for s, h in old.items(): signal.signal(s, h)
+        for s in dict.fromkeys(got): signal.raise_signal(s)   # to the handlers restored (KeyboardInterrupt...)
 
 # %% ../nbs/01_runs.ipynb #5a50a642
 def one_line(e: BaseException | str, n: int = 150) -> str:
@@ -45,12 +70,15 @@ def atomic_write(path, write,
             raise OSError(f"could not write {path} ({type(e).__name__}: {one_line(e)}): is the disk full or the folder read-only?") from e
         if tmp.is_file(): os.chmod(tmp, 0o666 & ~_umask())    # the mode of a plain new file, whatever the writer chose
         for f in ([tmp] if tmp.is_file() else sorted(tmp.rglob("*")) if tmp.is_dir() else []): _fsync(f)
-        if tmp.is_dir() and path.exists():    # a rename cannot swap a folder in one step: move the old one aside first
-            if not replace_folder: raise FileExistsError(f"{path} exists: remove it or write to another folder")
-            path.rename(old)
-        os.replace(tmp, path)
+        swap = tmp.is_dir() and path.exists()    # a rename cannot swap a folder in one step: move the old one aside first
+        if swap and not replace_folder: raise FileExistsError(f"{path} exists: remove it or write to another folder")
+        with _signals_deferred():               # an interrupt between the two renames would leave neither folder in place
+            if swap: path.rename(old)
+            os.replace(tmp, path)
         _fsync(path.parent)
     finally:
+        with _signals_deferred():               # the old folder is deleted only once the new one is in place, else put back
+            if os.path.lexists(old) and not os.path.lexists(path): old.rename(path)
         for p in (tmp, old):
             if p.is_dir(): shutil.rmtree(p)
             else: p.unlink(missing_ok=True)
@@ -72,11 +100,16 @@ def load_checkpoint(path, map_location=None):
                          "not a fastddss checkpoint; delete it to start the run over, or restore it from a backup") from e
 
 # %% ../nbs/01_runs.ipynb #1160529f
+def _parsed(raw: bytes) -> dict | None:
+    "The pid and host in a lock's bytes (None when it is empty, or not a lock this code wrote)."
+    try: h = json.loads(raw)
+    except ValueError: return None
+    return h if isinstance(h, dict) and type(h.get("pid")) is int else None
+
 def _holder(lock: Path) -> dict | None:
-    "The pid and host written in a lock file (None when it is empty or unreadable: a process killed while writing it)."
-    try: h = json.loads(lock.read_text())
-    except (OSError, ValueError): return None
-    return h if isinstance(h, dict) and isinstance(h.get("pid"), int) else None
+    "The pid and host written in a lock file (None when it is gone, unreadable or not a lock this code wrote)."
+    try: return _parsed(lock.read_bytes())
+    except OSError: return None
 
 def _alive(pid: int) -> bool:
     try: os.kill(pid, 0)
@@ -84,25 +117,81 @@ def _alive(pid: int) -> bool:
     except PermissionError: return True       # another user's process
     return True
 
+def _created(lock: Path, me: dict) -> bool:
+    "Make `lock` holding `me` in one step (False: it exists): written to a temporary file, then hard-linked to `lock`."
+    tmp = lock.with_name(f"{lock.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    try:
+        with os.fdopen(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644), "w") as f: json.dump(me, f)
+        try: os.link(tmp, lock)
+        except FileExistsError: return False
+        except OSError:                       # no hard links here (FAT, some network shares): create it, then write it
+            try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError: return False
+            with os.fdopen(fd, "w") as f: json.dump(me, f)
+        return True
+    finally: tmp.unlink(missing_ok=True)
+
+# %% ../nbs/01_runs.ipynb #193ac679
+def _lock_bytes(lock: Path, path: Path) -> bytes | None:
+    "What an existing lock holds (None: it has just gone); a folder or an unreadable file there is a clear error."
+    if lock.is_dir():
+        raise FileExistsError(f"{path}: its lock {lock} is a folder, not a lock file: remove it if no process uses "
+                              f"{path}")
+    try: return lock.read_bytes()
+    except FileNotFoundError: return None
+    except OSError as e:
+        why = e.strerror or type(e).__name__
+        raise FileExistsError(f"{path}: its lock {lock} cannot be read ({why}): another user's process may hold it; "
+                              f"delete the lock if no process uses {path}") from None
+
+def _flocked(fd: int, wait: float = 2.0):
+    "Take an exclusive flock on `fd`, waiting at most `wait` s (another program may hold one); none if unsupported."
+    end = time.monotonic() + wait
+    while True:
+        try: return fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if time.monotonic() > end: return
+            time.sleep(0.005)
+        except OSError: return                # e.g. a network file system without locks: unguarded, as before
+
+def _remove_stale(lock: Path, seen: bytes):
+    "Delete `lock` if it still holds `seen`, under a flock on its folder: another process may have taken it over."
+    try: fd = os.open(lock.parent, os.O_RDONLY) if fcntl else None
+    except OSError: fd = None
+    try:
+        if fd is not None: _flocked(fd)
+        with contextlib.suppress(FileNotFoundError):
+            if lock.read_bytes() == seen: lock.unlink()
+    finally:
+        if fd is not None: os.close(fd)       # which drops the flock (as this process's death would)
+
+# %% ../nbs/01_runs.ipynb #c2745eac
 @contextlib.contextmanager
 def run_lock(path,                 # the output (a run folder or a file) this process is about to write
              enabled: bool = True, # False on ranks other than 0 (they write nothing of their own)
             ):
-    "Hold `.NAME.lock` beside `path` while the block runs; a second process is refused naming the holder, a dead holder's lock is taken over."
-    if not enabled: yield; return
-    path = Path(path).resolve()              # one lock per place, whatever the path (a symlink, .., a relative path) that names it
-    made = [p for p in (path.parent, *path.parent.parents) if not p.exists()]   # folders made for the lock: removed after, if empty
+    "Hold `.NAME.lock` beside `path` while the block runs: a second process is refused, a dead one's lock taken over."
+    if not enabled:
+        yield
+        return
+    path = Path(path).resolve()              # one lock per place, whatever path (a symlink, .., relative) names it
+    made = [p for p in (path.parent, *path.parent.parents) if not p.exists()]   # made for the lock: removed after
     path.parent.mkdir(parents=True, exist_ok=True)
-    lock, me = path.with_name(f".{path.name}.lock"), dict(pid=os.getpid(), host=socket.gethostname(), started=time.time())
-    for _ in range(2):
-        try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644); break
-        except FileExistsError:
-            h = _holder(lock)
-            if h is None or (h.get("host") == me["host"] and not _alive(h["pid"])): lock.unlink(missing_ok=True); continue
-            raise FileExistsError(f"{path} is in use by process {h.get('pid')} on {h.get('host')} (lock {lock}): wait for it to finish, "
-                                  "or use another output; if that process is gone, delete the lock") from None
+    lock = path.with_name(f".{path.name}.lock")
+    me = dict(pid=os.getpid(), host=socket.gethostname(), started=time.time())
+    for _ in range(3):
+        if _created(lock, me): break
+        if (seen := _lock_bytes(lock, path)) is None: continue          # released meanwhile
+        h = _parsed(seen)
+        if h is not None and not 0 < h["pid"] < 2**31:       # -1: every process, 0: this group; a C int at most
+            raise FileExistsError(f"{path}: its lock {lock} names process {h['pid']}, which no process can be "
+                                  f"(not a lock fastddss wrote): delete it if no process uses {path}")
+        if h is None or (h.get("host") == me["host"] and not _alive(h["pid"])):
+            _remove_stale(lock, seen)
+            continue
+        raise FileExistsError(f"{path} is in use by process {h.get('pid')} on {h.get('host')} (lock {lock}): "
+                              "wait for it to finish, or use another output; if that process is gone, delete the lock")
     else: raise FileExistsError(f"{path}: could not take the lock {lock}; delete it if no other process uses {path}")
-    with os.fdopen(fd, "w") as f: json.dump(me, f)
     try: yield
     finally:
         if (_holder(lock) or {}).get("pid") == me["pid"]: lock.unlink(missing_ok=True)

@@ -3,16 +3,18 @@
 Checks: each notebook under nbs/ through `nbdev_test` (one check per notebook, run two at a time),
 then `pytest tests/` (one check per test). Exits non-zero if anything failed.
 """
-import subprocess, sys, time, xml.etree.ElementTree as ET
+import os, subprocess, sys, time, xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+# two notebooks run at once on two cores: one thread each, as torch's default of one per core would oversubscribe them
+ONE_THREAD = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
 
 def run_notebook(nb: Path):
     t0 = time.time()
-    p = subprocess.run([str(BIN / "nbdev_test"), "--path", str(nb)], cwd=ROOT, capture_output=True, text=True)
+    p = subprocess.run([str(BIN / "nbdev_test"), "--path", str(nb)], cwd=ROOT, capture_output=True, text=True, env=ONE_THREAD)
     return nb.name, p.returncode == 0, time.time() - t0, (p.stdout + p.stderr)[-3000:]
 
 def main():
