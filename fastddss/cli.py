@@ -4,7 +4,7 @@
 
 # %% ../nbs/61_cli.ipynb #277c987a
 from __future__ import annotations
-import argparse, contextlib, copy, json, math, os, shlex, shutil, signal, sys, textwrap, time, traceback
+import argparse, contextlib, copy, json, math, os, re, shlex, shutil, signal, stat, sys, textwrap, time, traceback
 from pathlib import Path
 import torch
 from torch import nn
@@ -57,12 +57,42 @@ def _fid(rec) -> str:
 def _model_name(source) -> str: return str(source) if source else "shipped teacher"
 
 # %% ../nbs/61_cli.ipynb #b4ee9adf
+def _short(path, n: int = 120) -> str:
+    "A path (or any text) for a message: on one line, cut to `n` characters (a 4 KB path is not worth echoing)."
+    s = one_line(str(path), n + 1)
+    return s if len(s) <= n else s[:n - 1] + "…"
+
+def _kind(path) -> str:
+    "What a path that is not a regular file is, in words."
+    try: mode = os.stat(path).st_mode
+    except OSError: return "a broken link"
+    if stat.S_ISDIR(mode): return "a folder"
+    if stat.S_ISFIFO(mode): return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode): return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+
+def _regular(path, option: str, what: str):
+    "Stop unless `path`, where it exists, is a regular file (a FIFO would hang the read; a folder is no FILE)."
+    if Path(path).exists() and not Path(path).is_file():
+        raise SystemExit(f"{option} {_short(path)} is {_kind(path)}, not a file: pass {what}")
+
 def _read_json(path, default=None):
-    "A JSON file an earlier run wrote, or `default` when there is none; a damaged one is named."
+    "A JSON file an earlier run wrote, or `default` when there is none; a damaged one, or one no file, is named."
     if not Path(path).exists(): return default
+    if not Path(path).is_file():
+        raise SystemExit(f"{_short(path)} is {_kind(path)}, not a run's record: choose another --out")
     try: return json.loads(Path(path).read_text())
-    except (ValueError, UnicodeDecodeError) as e:
-        raise SystemExit(f"{path} is not valid JSON ({e}): it was damaged; delete it (or the run folder) to start over") from None
+    except (ValueError, RecursionError, OSError) as e:       # UnicodeDecodeError is a ValueError
+        raise SystemExit(f"{_short(path)} is not valid JSON ({one_line(e, 100)}): it was damaged; delete it (or the "
+                         "run folder) to start over") from None
+
+def _recorded(folder) -> str | None:
+    "The command that made the run in `folder` (its run.json), or None: no record there, or none this tool wrote."
+    f = Path(folder) / "run.json"
+    if not f.is_file() or f.stat().st_size > 2**20: return None      # a FIFO would hang the read; ours are ~300 bytes
+    try: doc = json.loads(f.read_text())
+    except (ValueError, RecursionError, OSError): return None
+    return doc["command"] if isinstance(doc, dict) and isinstance(doc.get("command"), str) else None
 
 def _claim(out: Path, a, **settings):
     "Record in OUT/run.json which command made the run and on what (--data, --fit, --features, ...): a --resume that differs is refused, naming it."
@@ -71,8 +101,10 @@ def _claim(out: Path, a, **settings):
     barrier()                            # under torchrun: every rank has checked the folder (_refuse_run) before rank 0 writes in it
     saved = _read_json(path)
     if saved is not None:
-        if saved.get("command") != a.command:
-            raise SystemExit(f"{out} holds a `fastddss {saved.get('command')}` run, not a `fastddss {a.command}` one: choose another --out")
+        made = saved.get("command") if isinstance(saved, dict) else None
+        if made != a.command:
+            what = f"a `fastddss {made}` run" if made else "a run.json no fastddss command wrote"
+            raise SystemExit(f"{out} holds {what}, not a `fastddss {a.command}` one: choose another --out")
         check_settings(path, saved, want)
     save_on_main(save_json, want, path)
 
@@ -80,15 +112,28 @@ def _refuse_overwrite(path, force: bool, option: str = "--out"):
     "Stop when `path` exists and --force was not given."
     if Path(path).exists() and not force: raise SystemExit(f"{path} exists: choose another {option}, or pass --force to replace it")
 
-def _refuse_run(folder, resume: bool):
-    "Stop when `folder` holds an earlier run and --resume was not given."
-    if Path(folder).is_dir() and any(Path(folder).iterdir()) and not resume:
-        raise SystemExit(f"{folder} holds an earlier run: pass --resume to continue it, or choose another --out")
+def _refuse_run(folder, a):
+    "Stop unless `folder` is new or empty, or holds an earlier run of this command (run.json) and --resume is given."
+    folder = Path(folder)
+    if not folder.is_dir() or not any(folder.iterdir()): return
+    made = _recorded(folder)
+    if made is None:                     # the user's own files: --resume would write over them, so it is not advised
+        names = sorted(p.name for p in folder.iterdir())
+        listed = _short(", ".join(names[:3]) + (", …" if len(names) > 3 else ""), 80)
+        raise SystemExit(f"--out {_short(folder)} holds files no fastddss run made ({listed}; no run.json naming its "
+                         "command): choose another --out")
+    if made != a.command:
+        raise SystemExit(f"{_short(folder)} holds a `fastddss {made}` run, not a `fastddss {a.command}` one: "
+                         "choose another --out")
+    if not a.resume:
+        raise SystemExit(f"{_short(folder)} holds an earlier run: pass --resume to continue it, or choose another "
+                         "--out")
 
 @contextlib.contextmanager
-def _run_folder(out: Path):
-    "A command stopped before it made anything leaves no trace: the run.json it wrote (and the folder, if it made it) are removed."
-    existed, had_record = out.exists(), (out / "run.json").exists()
+def _run_folder(out: Path, a=None):
+    "A run folder in its lock (with `a`: `_refuse_run` first); a command stopped before it made anything leaves none."
+    if a is not None: _refuse_run(out, a)       # in the lock: a folder in use is said to be in use
+    existed, had_record = out.exists(), (out / "run.json").exists()      # the run.json it wrote, the folder it made: go
     try: yield
     except BaseException:
         if is_main() and not had_record and out.is_dir() and [p.name for p in out.iterdir()] == ["run.json"]:
@@ -121,9 +166,15 @@ def _data_arguments(p, features: str = "of the scores"):
     p.add_argument("--features", default="mnist", help=f"the feature network {features}: mnist (the shipped classifiers), inception "
                    "(clean-fid's FID Inception, weights fetched once), or package.module:attr (a module of yours)")
 
-def _nonempty(text: str) -> str:
-    if not text.strip(): raise argparse.ArgumentTypeError("is empty: name the images (mnist, a folder, or torchvision:NAME[:ROOT])")
-    return text
+def _given(what: str):
+    "An argparse type: a name that is not empty (an empty --model would name the current folder, '.')."
+    def parse(text: str) -> str:
+        if not text.strip(): raise argparse.ArgumentTypeError(f"is empty: name {what}")
+        return text
+    return parse
+
+_nonempty = _given("the images (mnist, a folder, or torchvision:NAME[:ROOT])")
+_source = _given("a model file, a diffusers folder or a hub id (or leave --model out for the default)")
 
 def _fit(a) -> str: return a.fit or ("pad" if a.data in (None, "mnist") else "resize")
 
@@ -155,6 +206,20 @@ MAX_GRID, MAX_TENSOR_BYTES = 10_000, 2**31    # beyond these, one PNG grid or on
 DIVERGED = 4.0    # samples beyond ±4 (the data lie in [-1, 1]) or not finite: the sampler diverged, say so
 
 MAX_STEPS = 10_000   # sampler steps: DDPM's own T is 1,000; more is a typo, not a sampler
+
+def _memory() -> int | None:
+    "This machine's memory in bytes (None where the platform does not say)."
+    try: return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError): return None
+
+def _fits(option: str, count: int, shape, copies: int):
+    "Stop before any work when `copies` float32 tensors of `count` samples of `shape` cannot fit in memory."
+    have, each = _memory(), math.prod(shape) * 4 * copies            # a lower bound: activations add to it
+    if have and count * each > have:
+        need, size = count * each / 2**30, "x".join(map(str, shape))
+        raise SystemExit(f"{option} {count:,}: {copies} float32 copies of {count:,} samples of {size} need "
+                         f"{need:,.0f} GiB, more than this machine's {have / 2**30:,.0f} GiB: at most about "
+                         f"{have // each:,}")
 
 def _count(low: int, high: int | None = None):
     "An argparse type: an integer in [low, high]."
@@ -209,18 +274,40 @@ def _device(text: str) -> str:
 # %% ../nbs/61_cli.ipynb #35776e41
 def _writable(path, option: str, kind: str = "file", suffixes: tuple = ()):
     "Stop before any work when `path` cannot be written: a wrong suffix, a folder where a file goes (or the reverse), an ancestor that is a file."
-    p = Path(path)
+    p, name = Path(path), _short(path)
+    if len(os.fsencode(str(path))) >= 4096:
+        raise SystemExit(f"{option}: the path is {len(str(path)):,} characters long; at most 4,095 (PATH_MAX)")
     if p.name in ("", ".", "..") or str(path).strip() != str(path):
-        raise SystemExit(f"{option} {str(path)!r}: give the output a name of its own")
-    if p.name.startswith("."): raise SystemExit(f"{option} {path}: a hidden name (starting with '.') is kept for temporary files and locks")
+        raise SystemExit(f"{option} {name!r}: give the output a name of its own")
+    if p.name.startswith("."):
+        raise SystemExit(f"{option} {name}: a hidden name (starting with '.') is kept for temporary files and locks")
     if len(p.name) > 200: raise SystemExit(f"{option}: the name is {len(p.name)} characters long; at most 200")
     if suffixes and p.suffix.lower() not in suffixes:
-        raise SystemExit(f"{option} {path}: expected a file ending in {' or '.join(suffixes)}")
-    if p.exists() and p.is_dir() != (kind == "folder"):
-        raise SystemExit(f"{option} {path} is a {'folder' if p.is_dir() else 'file'}, not a {kind}: choose another {option}")
-    up = next(q for q in (p.parent, *p.parent.parents) if q.exists() or q == Path(q.anchor or "."))   # the nearest that exists
-    if up.exists() and not up.is_dir(): raise SystemExit(f"{option} {path}: {up} is a file, not a folder")
-    if up.exists() and not os.access(up, os.W_OK | os.X_OK): raise SystemExit(f"{option} {path}: no permission to write in {up}")
+        raise SystemExit(f"{option} {name}: expected a file ending in {' or '.join(suffixes)}")
+    try:
+        real = p.resolve() if p.is_symlink() else p       # a link: what it points to is written (notebook 01)
+        is_dir = real.is_dir()
+        up = next(q for q in (real.parent, *real.parent.parents) if q.exists() or q == Path(q.anchor or "."))
+    except (OSError, RuntimeError) as e:                 # a link that loops, a folder name over the file system's limit
+        why = getattr(e, "strerror", None) or one_line(e, 80)
+        raise SystemExit(f"{option} {name}: {why}: choose another {option}") from None
+    if real.exists() and is_dir != (kind == "folder"):
+        what = "folder" if is_dir else "file"
+        raise SystemExit(f"{option} {name} is a {what}, not a {kind}: choose another {option}")
+    if up.exists() and not up.is_dir(): raise SystemExit(f"{option} {name}: {_short(up)} is a file, not a folder")
+    if up.exists() and not os.access(up, os.W_OK | os.X_OK):
+        raise SystemExit(f"{option} {name}: no permission to write in {_short(up)}")
+    if up.is_dir() and (why := _cannot_create(up)):
+        raise SystemExit(f"{option} {name}: the folder {_short(up)} is not writable ({why}): choose another {option}")
+
+def _cannot_create(folder: Path) -> str | None:
+    "Why no file can be made in `folder` (None: one can), tried for real: os.access says yes to root on /proc, for one."
+    probe = folder / f".fastddss.{os.getpid()}.probe"
+    try: os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError: return None
+    except OSError as e: return e.strerror or type(e).__name__
+    probe.unlink()
+    return None
 
 def _lock(path):
     "The output's lock (notebook 01), on rank 0: a second command on the same output is refused with the holder's pid."
@@ -248,7 +335,10 @@ def _command(name: str,
     return register
 
 class _Parser(argparse.ArgumentParser):
-    "argparse with its errors as one line (the usage is one `--help` away)."
+    "argparse with its errors as one line (the usage is one `--help` away), and -1e-3 a value like -5, for its type."
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")   # argparse's: no -1e-3
     def error(self, message): raise SystemExit(f"{message} (see {self.prog} --help)")
 
 def main(argv=None):
@@ -281,12 +371,13 @@ def console(argv=None):
     except SystemExit as e:
         if e.code is None or isinstance(e.code, int): raise
         if debug and (e.__cause__ or e.__context__): traceback.print_exception(e.__cause__ or e.__context__)
-        print(f"fastddss: error: {e.code}", file=sys.stderr); sys.exit(2)
+        print(f"fastddss: error: {_short(e.code, 1000)}", file=sys.stderr)     # one line, whatever a message quotes
+        sys.exit(2)
     except KeyboardInterrupt:
         print("fastddss: interrupted: no output was left half-written (a learning run continues with --resume)", file=sys.stderr); sys.exit(130)
     except Exception as e:
         if debug: raise
-        print(f"fastddss: error: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} (an unexpected error: rerun with "
+        print(f"fastddss: error: {type(e).__name__}: {_short(e, 300)} (an unexpected error: rerun with "
               "--debug for the traceback, and report it)", file=sys.stderr); sys.exit(1)
 
 # %% ../nbs/61_cli.ipynb #322eda96
@@ -309,9 +400,8 @@ def _train_teacher(a):
     "Train (or continue training) the teacher, then export its EMA weights."
     out, path = Path(a.out), Path(a.export or Path(a.out) / "teacher.safetensors")
     _writable(out, "--out", "folder"); _writable(path, "--export", "file", (".safetensors",))
-    _refuse_run(out, a.resume)
     if a.export: _refuse_overwrite(path, a.force, "--export")        # the run's own export is its output: --resume rewrites it
-    with _lock(out), _run_folder(out), (_lock(path) if a.export else contextlib.nullcontext()):
+    with _lock(out), _run_folder(out, a), (_lock(path) if a.export else contextlib.nullcontext()):
         _claim(out, a, steps=a.steps, batch_size=a.batch_size, lr=a.lr, seed=a.seed)
         ck = train_teacher(load_mnist("train")[0], a.out, steps=a.steps, batch_size=a.batch_size, lr=a.lr, seed=a.seed,
                            device=a.device, time_limit=a.time_limit, progress=not a.quiet)
@@ -346,7 +436,7 @@ def _conditioned(a, model) -> tuple:
 
 def _learning_args(p, out: str, eval_help: str):
     "The options every learning command shares: the model, the device, the time limit, the scoring, the run folder."
-    p.add_argument("--model", "--teacher", dest="model", default=None,
+    p.add_argument("--model", "--teacher", dest="model", default=None, type=_source,
                    help="the model: a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
     p.add_argument("--device", type=_device, default="cpu")
     p.add_argument("--time-limit", type=_seconds, default=None, help="stop with a checkpoint after this many seconds")
@@ -392,8 +482,9 @@ def _ddss_args(p):
           "run continues with --resume. Writes OUT/sampler.safetensors and, with --eval-n, OUT/eval.json.")
 def _ddss(a):
     "Learn (or continue learning) a GGDM sampler, write it, and score it."
-    out = Path(a.out); _writable(out, "--out", "folder"); _refuse_run(out, a.resume)
-    with _lock(out), _run_folder(out): _ddss_run(a, out)
+    out = Path(a.out)
+    _writable(out, "--out", "folder")
+    with _lock(out), _run_folder(out, a): _ddss_run(a, out)
 
 def _save_ddss(a, model, params, ck: dict, out: Path):
     "Write the sampler with its provenance, and the loss history, atomically on rank 0."
@@ -412,6 +503,8 @@ def _ddss_run(a, out: Path):
     if N and not a.off_grid and (a.steps != N or a.grid != "linear"):
         raise SystemExit(f"this student was distilled to sample with DDIM in {N} step(s) on the linear grid, where DDSS would start; --steps {a.steps} "
                          f"--grid {a.grid} is off it: leave those options out, or pass --off-grid to start from there anyway")
+    _fits("--batch-size", a.batch_size, sample_shape(model), a.steps + 2)   # each state of the trajectory, for backward
+    _fits("--val-n", a.val_n, sample_shape(model), 2)
     with _user_error():
         params = GGDM(GRIDS[a.grid](model.schedule, a.steps), a.variant, backbone=a.backbone)
         if a.start == "dpm++": ggdm_at_dpm_solver_pp(params, model.schedule)
@@ -429,6 +522,7 @@ def _ddss_run(a, out: Path):
         _save_ddss(a, model, params, ck, out)
         raise SystemExit(f"{e}; the last good sampler (iteration {ck['step']}) is in {out / 'sampler.safetensors'}") from None
     _save_ddss(a, model, params, ck, out)
+    if fell := (ck.get("validation") or {}).get("fell_back"): _say(f"warning: learning diverged; {fell}")
     step = ck["step"]
     _say(f"iteration {step}/{a.iters} in {ck['seconds']:.0f} s; sampler written to {out / 'sampler.safetensors'}"
          + ("" if step == a.iters else "; run again with --resume to continue"))
@@ -474,12 +568,13 @@ def _ld3_args(p):
           "(fastddss sample --ggdm OUT/sampler.safetensors), and, with --eval-n, OUT/eval.json.")
 def _ld3(a):
     "Learn (or continue learning) a time grid, write it, and score it."
-    out = Path(a.out); _writable(out, "--out", "folder"); _refuse_run(out, a.resume)
+    out = Path(a.out)
+    _writable(out, "--out", "folder")
     if not (math.isfinite(a.gamma) and a.gamma >= 0): raise SystemExit(f"--gamma must be a number >= 0, got {a.gamma}")
     if a.batch_size > a.pairs // 2: raise SystemExit(f"--batch-size {a.batch_size} is more than the {a.pairs // 2} training pairs: lower it or raise --pairs")
     if a.sampler != "ggdm" and (a.variant or a.backbone):
         raise SystemExit(f"--variant and --backbone shape a GGDM student: pass --sampler ggdm, or leave them out to learn {a.sampler}'s times")
-    with _lock(out), _run_folder(out): _ld3_run(a, out)
+    with _lock(out), _run_folder(out, a): _ld3_run(a, out)
 
 def _ld3_run(a, out: Path):
     "Make the teacher's pairs (the same on a resume), learn, write the grid, score."
@@ -489,6 +584,7 @@ def _ld3_run(a, out: Path):
     try: distance = DISTANCES[a.distance]()                    # LPIPS offline: one line before any work
     except RuntimeError as e: raise SystemExit(str(e)) from None
     shape, n = sample_shape(model), a.pairs // 2
+    _fits("--pairs", a.pairs, shape, 3)                         # noise, the teacher's samples, the slack of each pair
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
     _claim(out, a)
     z = torch.randn(2 * n, *shape, generator=torch.Generator().manual_seed(derive_seed(a.seed, 77))).to(a.device)
@@ -503,6 +599,7 @@ def _ld3_run(a, out: Path):
                    time_limit=a.time_limit, distance=distance, progress=not a.quiet,
                    cond=None if cond is None else {k: v[:n] for k, v in cond.items()},
                    cond_val=None if cond is None else {k: v[n:] for k, v in cond.items()})
+    if fell := (ck.get("validation") or {}).get("fell_back"): _say(f"warning: learning diverged; {fell}")
     ts = student.times().detach().cpu()
     info = dict(teacher=fingerprint(model), teacher_file=_model_name(a.model), teacher_sampler=a.teacher_sampler, teacher_steps=a.teacher_steps,
                 start_grid=a.grid or (SAMPLERS[a.sampler].grid if a.sampler in LD3_SOLVERS else "linear"), pairs=a.pairs, iters=ck["step"],
@@ -552,8 +649,8 @@ def _distill(a):
     if a.eval_n > 0 and (other := sorted(set(eval_steps) - set(students))):
         raise SystemExit(f"--eval-steps {a.eval_steps}: no student has {other} steps; the students of --from-steps {a.from_steps} "
                          f"--to-steps {a.to_steps} have {', '.join(map(str, students))}")
-    _writable(out, "--out", "folder"); _refuse_run(out, a.resume)
-    with _lock(out), _run_folder(out): _distill_run(a, out, eval_steps)
+    _writable(out, "--out", "folder")
+    with _lock(out), _run_folder(out, a): _distill_run(a, out, eval_steps)
 
 def _distill_run(a, out: Path, eval_steps: list[int]):
     "The rounds, then the chosen students' scores."
@@ -605,7 +702,8 @@ def _sampler_arguments(p, steps: int = 10):
     p.add_argument("--sampler", default=None, metavar="{" + ",".join(names) + "}", help="the sampler (default: the learned sampler shipped for "
                    "the model at --steps if there is one, else ddim), listed below")
     p.add_argument("--steps", type=_count(1, MAX_STEPS), default=None, help=f"K, the sampler's steps (default: {steps}; a distilled student's own)")
-    p.add_argument("--grid", default=None, metavar="{" + ",".join(GRIDS) + ",diffusers:SPACING[:OFFSET],FILE.json}",
+    p.add_argument("--grid", default=None, type=_given("a grid (listed below) or a grid file"),
+                   metavar="{" + ",".join(GRIDS) + ",diffusers:SPACING[:OFFSET],FILE.json}",
                    help="the time grid (default: the sampler's own, listed below)")
     for h, (hyper, users) in _cli_hypers().items():   # an option of several samplers (--order): each checks its own values (`sampler_options`)
         rows = [SAMPLERS[u].hyper[h] for u in users]
@@ -615,7 +713,8 @@ def _sampler_arguments(p, steps: int = 10):
         if not hyper.cli: what += ": a model file, a diffusers folder or a hub id"
         p.add_argument(_flag(h), dest=h, type=hyper.type if hyper.cli else str, choices=choices, default=None,
                        metavar=None if hyper.cli else "MODEL", help=what.replace("%", "%%"))
-    p.add_argument("--ggdm", default=None, metavar="FILE", help="a learned GGDM sampler (fastddss ddss), with its own steps and times: "
+    p.add_argument("--ggdm", default=None, metavar="FILE", type=_given("a sampler file written by `fastddss ddss`"),
+                   help="a learned GGDM sampler (fastddss ddss), with its own steps and times: "
                    "not with --sampler, --steps, --grid or a sampler's option")
     line = lambda n, spec: f"  {n:<7} {spec.summary} [grid: {spec.grid or 'its own, adaptive'}; options: {', '.join(map(_flag, spec.hyper)) or 'none'}]"
     p.epilog = "\n".join(["samplers (--sampler):", *(line(n, SAMPLERS[n]) for n in names),
@@ -635,24 +734,29 @@ def _choose_sampler(a, model, steps: int = 10) -> tuple:
     if a.ggdm:
         clash = [f"--{o}" for o in ("sampler", "steps", "grid") if getattr(a, o) is not None] + [_flag(h) for h in given]
         if clash: raise SystemExit(f"{', '.join(clash)} cannot go with --ggdm: a learned sampler brings its own steps, times and coefficients")
+        _regular(a.ggdm, "--ggdm", "a sampler file written by `fastddss ddss`")
         try: params = load_sampler(a.ggdm, model).eval()
         except (OSError, ValueError) as e: raise SystemExit(str(e)) from None
         return "ggdm", None, params.K, dict(params=params)
+    name, K, N = a.sampler, a.steps, getattr(model, "N", 0)          # N: a distilled student's own steps (0: any)
     if a.grid and a.grid.endswith(".json"):                         # a learned grid (fastddss ld3): its solver, options and steps
-        try: doc = load_grid(a.grid)
-        except ValueError as e: raise SystemExit(str(e)) from None
-        K = len(doc["times"]) - 1
-        if (a.sampler or doc["sampler"]) != doc["sampler"] or (a.steps or K) != K:
-            raise SystemExit(f"--grid {a.grid} was learned for --sampler {doc['sampler']} with {K} steps: leave --sampler and --steps out")
-        try: hyper = sampler_options(doc["sampler"], **(doc["hyper"] | given))
-        except ValueError as e: raise SystemExit(str(e)) from None
-        return doc["sampler"], a.grid, K, hyper
-    if a.sampler is None and not a.grid and not given and not getattr(model, "N", 0):
-        K = a.steps or steps
-        if (params := default_sampler(model, K)) is not None:       # the best learned sampler measured for this model at K steps
-            _say(f"{K} steps: {params.info.get('method', 'a learned sampler')}, the best measured for this model (--sampler ddim: DDIM)")
-            return "ggdm", None, K, dict(params=params)
-    name = a.sampler or "ddim"
+        doc = _grid_file(a.grid)
+        name, K, given = doc["sampler"], len(doc["times"]) - 1, doc["hyper"] | given   # then checked like --sampler
+        if (a.sampler or name) != name or (a.steps or K) != K:
+            raise SystemExit(f"--grid {a.grid} was learned for --sampler {name} with {K} steps: leave --sampler and "
+                             "--steps out")
+        if name not in _cli_samplers() or SAMPLERS[name].adaptive:
+            why = "chooses its own steps per sample" if SAMPLERS[name].adaptive else "runs only with its own file"
+            on_grid = ", ".join(n for n in _cli_samplers() if not SAMPLERS[n].adaptive)
+            raise SystemExit(f"--grid {_short(a.grid)} names sampler {name!r}, which {why}: a grid file is for a "
+                             f"sampler on fixed times ({on_grid})")
+    if name is None and not a.grid and not given and not N:
+        k = K or steps
+        if (params := default_sampler(model, k)) is not None:       # the best learned sampler measured at k steps
+            made = params.info.get("method", "a learned sampler")
+            _say(f"{k} steps: {made}, the best measured for this model (--sampler ddim: DDIM)")
+            return "ggdm", None, k, dict(params=params)
+    name = name or "ddim"
     if name not in _cli_samplers():
         raise SystemExit(f"unknown sampler {name!r}: expected one of {', '.join(_cli_samplers())} "
                          "(a learned GGDM sampler: --ggdm FILE; ReDi: fastddss redi)")
@@ -664,8 +768,7 @@ def _choose_sampler(a, model, steps: int = 10) -> tuple:
         clash = [f"--{o}" for o in ("steps", "grid") if getattr(a, o) is not None]
         if clash: raise SystemExit(f"--sampler {name} chooses its own steps per sample: leave out {', '.join(clash)} (--max-steps caps its attempts)")
         return name, None, 0, hyper
-    N = getattr(model, "N", 0)                                       # a distilled student's own steps (0: any)
-    K = (N or steps) if a.steps is None else a.steps
+    K = (N or steps) if K is None else K
     if N and not getattr(a, "off_grid", False) and (K != N or name != "ddim" or (a.grid or "linear") != "linear"):
         raise SystemExit(f"this student was distilled to sample with DDIM in {N} step(s) on the linear grid; --sampler {name} --steps {K} "
                          f"--grid {a.grid or SAMPLERS[name].grid} is off it (its samples would not be what it learned): leave those options "
@@ -685,6 +788,19 @@ def _diffusers_grid(spec: str, model, K: int):
     s = DDIMScheduler(num_train_timesteps=model.schedule.T, timestep_spacing=spacing, steps_offset=int(offset[0]) if offset else 0)
     with _user_error(): s.set_timesteps(K)
     return diffusers_grid(s)
+
+def _grid_file(path) -> dict:
+    "A learned grid (fastddss ld3) checked like any --grid: a regular file holding a grid of at most MAX_STEPS steps."
+    what = "a grid file written by `fastddss ld3`"
+    if not Path(path).exists(): raise SystemExit(f"--grid {_short(path)}: no such file: pass {what}")
+    _regular(path, "--grid", what)
+    if Path(path).stat().st_size > 2**24: raise SystemExit(f"--grid {_short(path)} is over 16 MiB: too big for {what}")
+    try: doc = load_grid(path)
+    except RecursionError: raise SystemExit(f"--grid {_short(path)} is nested too deeply: pass {what}") from None
+    except ValueError as e: raise SystemExit(str(e)) from None
+    if len(doc["times"]) - 1 > MAX_STEPS:
+        raise SystemExit(f"--grid {_short(path)} has {len(doc['times']) - 1:,} steps: at most {MAX_STEPS:,}")
+    return doc
 
 def _grid(name, model, K: int):
     "The time grid `name` (a key of GRIDS, or diffusers:SPACING[:OFFSET]) for the model (None: a learned sampler's own); one that cannot be built stops with one line."
@@ -710,6 +826,7 @@ def _write_grid(x, path, nrow: int):
 
 def _sample_folder(batches, out: Path, force: bool):
     "Stream batches to a staging folder (each rank its own samples), then swap it in for `out` whole: no old PNG survives beside new ones."
+    out = out.resolve() if out.is_symlink() else out      # a link: its folder is swapped (staged there), the link kept
     stage = out.with_name(f".{out.name}.partial")          # one name for every rank; the output's lock keeps other commands out
     if is_main(): shutil.rmtree(stage, ignore_errors=True); stage.mkdir(parents=True)
     barrier()
@@ -730,7 +847,8 @@ def _write_pngs(x, idx, folder):
 # %% ../nbs/61_cli.ipynb #84abd45d
 def _model_arguments(p, n: int, low_n: int = 1):
     "The options sample and eval share besides the sampler's."
-    p.add_argument("--model", default=None, help="a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
+    p.add_argument("--model", default=None, type=_source,
+                   help="a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
     p.add_argument("-n", "--num-samples", dest="n", type=_count(low_n), default=n, help="number of samples")
     p.add_argument("--seed", type=_seed, default=0, help="seeds the initial noise; seed + 1 the sampler's noise")
     p.add_argument("--device", type=_device, default="cpu")
@@ -812,7 +930,8 @@ def _eval_run(a):
 
 # %% ../nbs/61_cli.ipynb #1e1c9f66
 def _cifar10_args(p):
-    p.add_argument("--model", default="google/ddpm-cifar10-32", help="a hub repository or a local folder holding a UNet2DModel and its DDPMScheduler")
+    p.add_argument("--model", default="google/ddpm-cifar10-32", type=_source,
+                   help="a hub repository or a local folder holding a UNet2DModel and its DDPMScheduler")
     _sampler_arguments(p)
     p.add_argument("-n", "--num-samples", dest="n", type=_count(2), default=50_000, help="number of samples (FID's standard: 50,000)")
     p.add_argument("--batch-size", type=_count(1), default=500)
@@ -877,7 +996,7 @@ def _cifar10_run(a, out: Path, folder: Path, record: Path):
 # %% ../nbs/61_cli.ipynb #3226bb71
 def _reflow_args(p):
     p.add_argument("--out", default="runs/reflow", help="run folder: pairs, checkpoints, reflow.safetensors, distilled.safetensors, stages.json, eval.json")
-    p.add_argument("--model", "--teacher", dest="model", default=None,
+    p.add_argument("--model", "--teacher", dest="model", default=None, type=_source,
                    help="the model to rectify: a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
     p.add_argument("--pairs", type=_count(1), default=5000, help="(noise, sample) pairs drawn for each stage")
     p.add_argument("--pair-steps", type=_count(1, MAX_STEPS), default=20, help="DPM-Solver++(2M) steps (linear grid) for the teacher's pairs")
@@ -918,13 +1037,15 @@ def _flow_stage(a, name: str, model, noise, x, times: str, steps: int, like):
 def _reflow(a):
     "Run (or continue) the pipeline stage by stage, then score the flows."
     _one_process("reflow")
-    out = Path(a.out); _writable(out, "--out", "folder"); _refuse_run(out, a.resume)
+    out = Path(a.out)
+    _writable(out, "--out", "folder")
     if a.figure: _writable(a.figure, "--figure", "file", (".png",)); _refuse_overwrite(a.figure, a.force, "--figure")
-    with _lock(out), _run_folder(out): _reflow_run(a, out)
+    with _lock(out), _run_folder(out, a): _reflow_run(a, out)
 
 def _reflow_run(a, out: Path):
     "The stages, each kept when done, then the scores and the figure."
     teacher = _plain(_load(a.model, a.device), "reflow")
+    _fits("--pairs", a.pairs, sample_shape(teacher), 4)         # noise and samples: the teacher's pairs, 2-RF's
     ref = _reference(a, teacher) if a.eval_n > 0 else None      # bad --data / --features: one line before any work
     settings = dict(teacher=fingerprint(teacher), pairs=a.pairs, pair_steps=a.pair_steps, reflow_steps=a.reflow_steps,
                     distill_steps=a.distill_steps, batch_size=a.batch_size, lr=a.lr)
@@ -991,7 +1112,8 @@ def _reflow_figure(a, flows):
 # %% ../nbs/61_cli.ipynb #ebe7cea8
 def _redi_args(p):
     p.add_argument("--out", default="runs/redi", help="run folder: kb.safetensors and eval.json")
-    p.add_argument("--model", default=None, help="a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
+    p.add_argument("--model", default=None, type=_source,
+                   help="a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
     p.add_argument("--steps", type=_count(1, MAX_STEPS), default=20, help="K, the base sampler's DDIM steps on the linear grid")
     p.add_argument("--kb-size", type=_count(1), default=5000, help="M, the trajectories stored")
     p.add_argument("--kb-seed", type=_seed, default=300, help="seeds the base's noise (the queries' noise seed is 0)")
@@ -1064,13 +1186,16 @@ def _redi_scores(a, model, kb: KnowledgeBase, jumps, new_kb: bool, ref):
 def _redi(a):
     "Build or reuse the knowledge base, then score."
     _one_process("redi")
-    out = Path(a.out); _writable(out, "--out", "folder"); _refuse_run(out, a.resume)
+    out = Path(a.out)
+    _writable(out, "--out", "folder")
     jumps = _jumps(a)
-    with _lock(out), _run_folder(out): _redi_run(a, out, jumps)
+    with _lock(out), _run_folder(out, a): _redi_run(a, out, jumps)
 
 def _redi_run(a, out: Path, jumps):
     "Build or reuse the base, then score."
     model = _plain(_load(a.model, a.device), "redi")
+    kept = len(set(_ints(a.kb_steps, "--kb-steps")))
+    _fits("--kb-size", a.kb_size, sample_shape(model), kept + 2)      # the noise, the state, each kept step's
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
     _claim(out, a)
     kb, new = _knowledge_base(a, model)
@@ -1095,7 +1220,19 @@ def _compare(a):
     _writable(a.out, "--out", "file", (".md",)); _refuse_overwrite(a.out, a.force)
     if a.plot: _writable(a.plot, "--plot", "file", (".png",)); _refuse_overwrite(a.plot, a.force, "--plot")
     if not Path(a.results).is_dir(): raise SystemExit(f"--results {a.results} is not a folder: pass the folder of result files")
+    _results_files(a.results)
     with _lock(a.out): _compare_run(a)
+
+def _results_files(folder):
+    "Stop, naming it, at a *.json in --results that no results file can be: no regular file, not text, nested too deep."
+    for f in sorted(Path(folder).glob("*.json")):
+        where, fix = f"--results: {_short(f)}", f"move it out of {_short(folder)}"
+        if not f.is_file(): raise SystemExit(f"{where} is {_kind(f)}, not a results file: {fix}")
+        try: json.loads(f.read_bytes().decode("utf-8"))
+        except UnicodeDecodeError: raise SystemExit(f"{where} is not text, so no results file: {fix}") from None
+        except RecursionError: raise SystemExit(f"{where} is nested too deeply to be a results file: {fix}") from None
+        except OSError as e: raise SystemExit(f"{where} cannot be read ({e.strerror}): {fix}") from None
+        except ValueError: pass          # not JSON: `collect` names it, saying what is wrong
 
 def _compare_run(a):
     "Read, tabulate, plot; the plot first, so that a failure leaves neither file."

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import Tensor
-from .runs import atomic_write
+from .runs import atomic_write, one_line
 from PIL import Image
 
 # %% auto #0
@@ -97,6 +97,14 @@ def _pixels(im, mode=None) -> np.ndarray:
         im = im.convert("L" if im.mode in ("1", "LA", "F") else "RGB")   # bilevel / grey+alpha: grey; palette, RGBA, CMYK...: RGB
     return np.asarray(im.convert(mode) if mode else im)
 
+def _read_image(f: Path, mode=None) -> np.ndarray:
+    "One image file's pixels (`_pixels`); a file PIL cannot read, or one too big to be an image, is named in one line."
+    try:
+        with Image.open(f) as im: return _pixels(im, mode)
+    except Exception as e:   # PIL raises OSError, SyntaxError, ValueError, EOFError, DecompressionBombError...
+        why = f"{type(e).__name__}: {one_line(e, 100)}"
+        raise ValueError(f"{f} is not a readable image ({why}): replace or remove it") from None
+
 def load_image_folder(path,                   # folder of .png / .jpg / .jpeg images (searched recursively)
                       channels: int | None = None, # 1 (grey) or 3 (RGB); default: as stored
                      ) -> Tensor:
@@ -104,7 +112,7 @@ def load_image_folder(path,                   # folder of .png / .jpg / .jpeg im
     files = sorted(p for p in Path(path).rglob("*") if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
     if not files: raise ValueError(f"no .png/.jpg images found under {path}")
     mode = {None: None, 1: "L", 3: "RGB"}[channels]
-    imgs = [_pixels(Image.open(f), mode) for f in files]
+    imgs = [_read_image(f, mode) for f in files]
     if len({im.shape for im in imgs}) > 1:
         raise ValueError(f"images under {path} differ in size or channels: {sorted({im.shape for im in imgs})}; resize them first")
     x = to_unit_range(np.stack(imgs))

@@ -88,22 +88,6 @@ def _loss_fn(model, params: GGDM, opt, sched, net, real: Tensor, real_feats: Ten
             return kid(feats(_nan_samples(z, params)), real_f)
     return loss_fn
 
-def _roll_back(error: str, seen: dict, path: Path, params: GGDM, opt, sched) -> str | None:
-    "After `train_loop` stopped on a NaN: if the sampler diverged (on any rank), put the state before the previous update back; the message to raise."
-    if not any_rank("diverged" in seen): return None
-    why, step, before = seen.get("diverged", "on another rank"), seen["now"][0], seen["before"]
-    if before is None or before[0] != step - 1:       # the first update of this call: nothing earlier to go back to
-        return f"{error} (the sampler diverged: {why})"
-    _, state, opt_state, sched_state = before
-    params.load_state_dict(state); opt.load_state_dict(opt_state); sched.load_state_dict(sched_state)
-    ck = load_checkpoint(path, map_location="cpu")
-    ck.update(step=step - 1, losses=ck["losses"][:step - 1], state={**ck["state"], "model": state, "opt": opt_state, "sched": sched_state})
-    if "best" in ck["state"]:                         # scores of later states go (a resumed run scores again); the best state seen stays
-        ck["state"]["best"]["history"] = [h for h in ck["state"]["best"]["history"] if h[0] <= step - 1]
-    save_on_main(save_atomic, ck, path)
-    return (f"{error} (the sampler diverged: {why}). The checkpoint now holds the sampler after {step - 1} updates, the last whose samples "
-            "were finite")
-
 # %% ../nbs/51_ddss.ipynb #f200c54e
 def _at_least(name: str, value, least: int, why: str = ""):
     "Refuse `value` unless it is a whole number >= `least`, naming the argument."
@@ -150,20 +134,121 @@ class BestSampler:
         self.history, self.best = [list(h) for h in state["history"]], state["best"]
         if self.plateau is not None: self.plateau.load_state_dict(state["plateau"])
 
+# %% ../nbs/51_ddss.ipynb #085a354e
+def _worst(x: Tensor) -> float:
+    "The largest |value| of samples `x`: inf if any is not finite (0 for none)."
+    if not x.numel(): return 0.0
+    return x.detach().abs().max().item() if torch.isfinite(x).all() else math.inf
+
+def _val_samples(model, params: GGDM, shape, idx: Tensor, seed: int, device, chunk: int = 250, conditions=None):
+    "The (decoded) samples of the fixed per-sample noises `idx` (seed `seed`), a chunk at a time."
+    for ib in idx.split(chunk):
+        z = sample_randn(derive_seed(seed, 0), ib, shape).to(device)
+        m = model if conditions is None else Bound(model, conditions.draw(derive_seed(seed, 2), ib))
+        yield decode(model, ggdm(m, z, params=params, noise=SampleNoise(derive_seed(seed, 1), ib, params.K, shape)))
+
+def _diverged(worst: float, limit: float) -> str | None:
+    "What samples reaching `worst` did if they (or another rank's) left [-limit, limit]; None if they did not."
+    if not any_rank(worst > limit): return None       # every rank gives the same answer
+    if worst <= limit: return f"validation samples beyond ±{limit:g} on another rank"
+    what = "non-finite validation samples" if math.isinf(worst) else f"validation samples up to {worst:.3g}"
+    return what + " where the data lie in [-1, 1]"
+
+# %% ../nbs/51_ddss.ipynb #640e6787
 def _validation_kid(model, params: GGDM, net, real_feats: Tensor, shape, n: int, seed: int, device, chunk: int = 250,
-                    conditions=None):
-    "`score()` for `BestSampler`: KID of `n` samples from fixed per-sample noise (seed `seed`) against `real_feats`; each rank samples its shard."
+                    conditions=None, limit: float = 4.0):
+    "`score()` for `BestSampler`: KID of `n` samples from fixed noise (seed `seed`); a diverged sampler raises."
     mine = torch.arange(n)[shard(n)]
     @torch.no_grad()
     def score() -> float:
-        feats = []
-        for idx in mine.split(chunk):
-            z = sample_randn(derive_seed(seed, 0), idx, shape).to(device)
-            m = model if conditions is None else Bound(model, conditions.draw(derive_seed(seed, 2), idx))
-            x = decode(model, ggdm(m, z, params=params, noise=SampleNoise(derive_seed(seed, 1), idx, params.K, shape)))
+        feats, worst = [], 0.0
+        for x in _val_samples(model, params, shape, mine, seed, device, chunk, conditions):
+            worst = max(worst, _worst(x))
             feats.append(net.features(x).float())   # not clamped, as the loss
+        if bad := _diverged(worst, limit):          # scored inf by BestSampler: never the best
+            raise FloatingPointError(f"the sampler diverged: {bad}")
         return kid(gather_with_grad(torch.cat(feats)), real_feats.float()).item()
     return score
+
+def _sampler_check(model, params: GGDM, shape, n: int, seed: int, device, limit: float, conditions=None,
+                   sharded: bool = True):            # False: every rank samples all `n`
+    "`check()`: None if `params`' samples from `n` fixed noises stay within ±`limit`, else what they did."
+    idx = torch.arange(n)[shard(n)] if sharded else torch.arange(n)
+    @torch.no_grad()
+    def check() -> str | None:
+        worst = 0.0
+        try:
+            for x in _val_samples(model, params, shape, idx, seed, device, conditions=conditions):
+                worst = max(worst, _worst(x))
+        except FloatingPointError: worst = math.inf  # ggdm's own check: the coefficients diverged
+        return _diverged(worst, limit)
+    return check
+
+# %% ../nbs/51_ddss.ipynb #a98c1a91
+_FIX = "lower the learning rate (--lr) or take more warm-up (--warmup); a diverging start needs more steps"
+
+def _first_good(params: GGDM, check, candidates, desc: str) -> tuple[int, list[str]]:
+    "Load the first of `candidates` [(updates, state; None: as is)] that passes `check`: (its updates, failures)."
+    failed = []
+    for updates, state in candidates:
+        if state is not None: params.load_state_dict(state)
+        if (bad := check()) is None: return updates, failed
+        failed.append(f"the sampler after {updates} updates diverged ({bad})")
+    raise ValueError(f"{desc}: {'; '.join(failed)}: no sampler to hand back, not even the starting one; {_FIX}")
+
+def _candidates(last: tuple, best, start: dict) -> list:
+    "`last`, then the best validated state and the starting one, latest first, each once: where to fall back to."
+    out = [last]
+    for c in [(b["updates"], b["state"]) for b in [best and best.best] if b] + [(0, start["model"])]:
+        if c[0] < out[-1][0]: out.append(c)
+    return out
+
+def _hand_back(params: GGDM, ck: dict, best, check, start: dict, desc: str) -> dict:
+    "Leave in `params` the sampler to hand back, at least the starting one; `ck` says which, and why if it fell back."
+    if best is not None:                              # a diverged sampler scores inf: the best is a validated one
+        if best.best is None:
+            raise ValueError(f"{desc}: every sampler scored on the validation noise diverged, the starting one too; "
+                             f"{_FIX}")
+        params.load_state_dict(best.best["state"])
+        kept = best.best["updates"]
+        ck["validation"] = dict(history=best.history, best_updates=kept, best_kid=best.best["score"])
+        if not math.isfinite(best.history[-1][1]): ck["validation"]["fell_back"] = (
+            f"the sampler after {best.history[-1][0]} updates diverged on the validation noise: handed back the best "
+            f"validated one, after {kept} updates")
+        return ck
+    kept, failed = _first_good(params, check, _candidates((ck["step"], None), None, start), desc)
+    if failed: ck["validation"] = dict(best_updates=kept, fell_back="; ".join(failed) + ": handed back the sampler "
+                                       f"after {kept} updates" + (" (the starting one)" if kept == 0 else ""))
+    return ck
+
+# %% ../nbs/51_ddss.ipynb #77c5f265
+def _roll_back(error: str, seen: dict, path: Path, params: GGDM, opt, sched, check, best, start: dict,
+               limit: float) -> str:
+    "After `train_loop` stopped on a NaN: put back the latest state before it that passes `check`; what to raise."
+    diverged, (step, before) = any_rank("diverged" in seen), (seen["now"][0], seen["before"])
+    why = f" (the sampler diverged: {seen.get('diverged', 'on another rank')})" if diverged else ""
+    rolled = diverged and before is not None and before[0] == step - 1    # not at the first update of this call
+    last = (step - 1, before[1]) if rolled else (step, None)              # None: the state the checkpoint holds
+    kept, failed = _first_good(params, check, _candidates(last, best, start), f"{error}{why}")
+    if kept == step: return error + why                                  # the checkpoint holds it already
+    if rolled and kept == step - 1: _, state, opt_state, sched_state = before
+    else:                                             # further back: its optimiser state if kept, the schedule's start
+        b = best.best if best is not None and best.best is not None and best.best["updates"] == kept else None
+        state, opt_state = copy.deepcopy(params.state_dict()), (b and b["opt"]) or start["opt"]
+        sched_state = start["sched"]
+    params.load_state_dict(state)
+    opt.load_state_dict(opt_state)
+    sched.load_state_dict(sched_state)
+    ck = load_checkpoint(path, map_location="cpu")
+    ck.update(step=kept, losses=ck["losses"][:kept],
+              state={**ck["state"], "model": state, "opt": opt_state, "sched": sched_state})
+    if "best" in ck["state"]:                         # later scores go (a resumed run scores again); earlier best stays
+        guard = ck["state"]["best"]
+        guard["history"] = [h for h in guard["history"] if h[0] <= kept]
+        if guard["best"] is not None and guard["best"]["updates"] > kept: guard["best"] = None
+    save_on_main(save_atomic, ck, path)
+    return (f"{error}{why}. The checkpoint now holds the sampler after {kept} updates, the last whose samples were "
+            f"finite and within ±{limit:g}" + (f" ({'; '.join(failed)})" if failed else ""))
 
 # %% ../nbs/51_ddss.ipynb #887678ea
 def train_ddss(model,                   # the frozen teacher (a model following the protocol)
@@ -189,6 +274,7 @@ def train_ddss(model,                   # the frozen teacher (a model following 
                device: str | torch.device = "cpu",
                progress: bool = True,
                conditions=None,         # a conditional model's `Conditions`: each sample of an iteration draws its own
+               limit: float = 4.0,      # a sampler whose samples leave [-limit, limit] diverged: never handed back
               ) -> dict:
     "DDSS: learn `params` by minimising KID on `feature_net` features, keeping the best on validation noise; resumable. Returns the last checkpoint (step, losses, validation, ...)."
     _check_counts(iters, batch_size, real_batch, lr, len(real), ckpt_every)   # before any work or file
@@ -210,7 +296,7 @@ def train_ddss(model,                   # the frozen teacher (a model following 
     shape = sample_shape(model) if decoder_of(model) is not None else tuple(real.shape[1:])   # a latent model's latents
     check_condition(model, None if conditions is None else conditions.table, "the conditions")
     at16 = model if conditions is None else Bound(model, conditions.draw(derive_seed(seed, -3), torch.arange(16)))
-    if fresh and scale_steps:                        # a resumed run gets its step scales back from the checkpoint
+    if scale_steps:                                  # on a resume too: the start kept below is a fresh run's
         gen = torch.Generator().manual_seed(derive_seed(seed, -2))
         precondition(at16, params, torch.randn(16, *shape, generator=gen).to(device), torch.randn(params.K, 16, *shape, generator=gen).to(device),
                      generator=gen)
@@ -221,8 +307,12 @@ def train_ddss(model,                   # the frozen teacher (a model following 
         plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=backoff, patience=0, threshold=0.0, threshold_mode="abs", min_lr=lr / 100)
     else: sched = warmup_cosine(opt, iters, warmup)   # a fixed schedule: warm-up, then cosine decay to lr/10
     best = BestSampler(params, _validation_kid(model, params, net, real_feats, shape, val_n, derive_seed(seed, -1), device,
-                                               conditions=conditions),
+                                               conditions=conditions, limit=limit),
                        val_every, iters, plateau) if val_every else None
+    # the starting state: what a run that only diverged falls back to
+    start = {k: copy.deepcopy(o.state_dict()) for k, o in dict(model=params, opt=opt, sched=sched).items()}
+    check = _sampler_check(model, params, shape, val_n if val_every else 16, derive_seed(seed, -1 if val_every else -4),
+                           device, limit, conditions, sharded=bool(val_every))   # validation noise, or 16 fixed
     if fresh and best is not None: best(0)            # the initialisation is the first candidate
     loss_fn = _loss_fn(model, params, opt, sched, net, real, real_feats, batch_size, real_batch, remat, device, seen, shape,
                        conditions, seed)
@@ -230,13 +320,10 @@ def train_ddss(model,                   # the frozen teacher (a model following 
         ck = train_loop(loss_fn, params, opt, out_dir, config, iters, seed=seed, sched=sched, sync=lambda: average_gradients(params),
                         extra=dict(best=best) if best else None, after_update=best, generator_device="cpu", ckpt_every=ckpt_every,
                         stop_after=stop_after, time_limit=time_limit, desc=f"DDSS {params.variant} K={params.K}", progress=progress)
-    except FloatingPointError as e:                   # a diverged sampler: go back to the last one whose samples were finite
-        if (msg := _roll_back(str(e), seen, Path(out_dir) / "checkpoint.pt", params, opt, sched)) is None: raise
-        raise FloatingPointError(msg) from e
-    if best is not None and best.best is not None:    # leave the best sampler seen in `params`
-        params.load_state_dict(best.best["state"])
-        ck["validation"] = dict(history=best.history, best_updates=best.best["updates"], best_kid=best.best["score"])
-    return ck
+    except FloatingPointError as e:                   # a NaN stop: back to the last sampler that passes the check
+        path = Path(out_dir) / "checkpoint.pt"
+        raise FloatingPointError(_roll_back(str(e), seen, path, params, opt, sched, check, best, start, limit)) from e
+    return _hand_back(params, ck, best, check, start, f"DDSS {params.variant} K={params.K}")
 
 # %% ../nbs/51_ddss.ipynb #09995a4d
 def sampler_from_checkpoint(params: GGDM,  # a sampler of the run's variant, steps and initial grid: loaded in place

@@ -11,9 +11,9 @@ from typing import Callable
 from torch import Tensor, nn
 from .ggdm import GGDM, ggdm, load_sampler, softmax_times
 from .samplers import SAMPLERS, get_sampler, sampler_options
-from .models import ASSETS, fingerprint
+from .models import ASSETS, decode, fingerprint
 from .runs import save_json, train_loop
-from .ddss import BestSampler, precondition
+from .ddss import BestSampler, _diverged, _worst, precondition
 from .conditioning import Bound
 
 # %% auto #0
@@ -116,6 +116,21 @@ def lpips_distance(net: str = "vgg"):   # LPIPS's backbone: vgg (the paper's) or
 
 DISTANCES = {"l2": lambda: l2_distance, "lpips": lpips_distance}   # name -> a maker of the distance
 
+# %% ../nbs/51a_ld3.ipynb #16b583ac
+def _validated(student, ck: dict, best: BestSampler, desc: str, why: dict) -> dict:
+    "Leave in `student` the best validated grid (a diverged one scores inf: never the best); `ck` says which, and why."
+    bad = why.get("bad", "non-finite validation samples")
+    if best.best is None:
+        raise ValueError(f"{desc}: every grid scored on the validation pairs diverged, the starting one too ({bad}); "
+                         "use more steps or another solver or grid, or lower the learning rate (--lr)")
+    student.load_state_dict(best.best["state"])
+    kept = best.best["updates"]
+    ck["validation"] = dict(history=best.history, best_updates=kept, best_distance=best.best["score"])
+    if not math.isfinite(best.history[-1][1]): ck["validation"]["fell_back"] = (
+        f"the grid after {best.history[-1][0]} updates diverged on the validation pairs ({bad}): handed back the best "
+        f"validated one, after {kept} updates" + (" (the starting one)" if kept == 0 else ""))
+    return ck
+
 # %% ../nbs/51a_ld3.ipynb #ce4a4f75
 def train_ld3(model,                  # the frozen model (any model of the protocol)
               student: LD3Student,    # its grid is learned in place (the best on validation at the end)
@@ -139,6 +154,7 @@ def train_ld3(model,                  # the frozen model (any model of the proto
               progress: bool = True,
               cond: dict | None = None,     # a conditional model's condition of each training pair (rows as `z`)
               cond_val: dict | None = None, # and of each validation pair
+              limit: float = 4.0,     # a grid whose validation samples leave [-limit, limit] diverged: never the result
              ) -> dict:
     "LD3: learn `student`'s time grid by matching the teacher's samples with soft teacher forcing; returns the last checkpoint."
     n = len(z)
@@ -167,9 +183,13 @@ def train_ld3(model,                  # the frozen model (any model of the proto
         return dist(x, target[rows].to(x)).mean()
     val_noise = None if student.params is None else \
         torch.randn(student.K, *z_val.shape, generator=torch.Generator().manual_seed(seed + 1)).to(z_val)   # GGDM: fixed validation step noise
+    why = {}                                           # what the last diverged grid's samples did
     @torch.no_grad()
     def score() -> float:
         x = student(model if cond_val is None else Bound(model, cond_val), z_val, noise=val_noise)
+        if bad := _diverged(_worst(decode(model, x)), limit):
+            why["bad"] = bad
+            raise FloatingPointError(bad)              # scored inf by BestSampler: never the best
         return torch.cat([dist(a, b.to(a)) for a, b in zip(x.split(100), target_val.split(100))]).mean().item()
     best = BestSampler(student, score, val_every, iters)
     config = dict(sampler=student.sampler, hyper=student.hyper, init_ts=(student.grid if student.params is None else student.params).init_ts.tolist(), r=student.r, n=n, iters=iters,
@@ -182,9 +202,7 @@ def train_ld3(model,                  # the frozen model (any model of the proto
     ck = train_loop(loss_fn, student, opt, out_dir, config, iters, seed=seed, extra=dict(best=best), after_update=after,
                     generator_device="cpu", ckpt_every=ckpt_every, stop_after=stop_after, time_limit=time_limit, desc=f"LD3 {student.sampler} K={student.K}",
                     progress=progress)
-    if best.best is not None: student.load_state_dict(best.best["state"])
-    ck["validation"] = dict(history=best.history, best_updates=best.best and best.best["updates"], best_distance=best.best and best.best["score"])
-    return ck
+    return _validated(student, ck, best, f"LD3 {student.sampler} K={student.K}", why)
 
 # %% ../nbs/51a_ld3.ipynb #5b695958
 GRID_FORMAT = "fastddss.grid/1"

@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_models.ipynb #9293f33a
 from __future__ import annotations
-import copy, hashlib, json, math, os
+import contextlib, copy, hashlib, json, math, os
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -101,6 +101,17 @@ def _damaged(path: Path, what: str, e: Exception) -> ValueError:
     return ValueError(f"{path} is damaged: its tensors or metadata are not what they should be ({type(e).__name__}: {one_line(e)}); "
                       f"expected {what}: write or copy it again")
 
+def _floats_only(model: nn.Module, tensors: dict, path: Path):
+    "Refuse integer or bool tensors for `model`'s floating-point weights: load_state_dict would cast them, to noise."
+    own = model.state_dict()
+    bad = [f"{k} ({str(v.dtype).removeprefix('torch.')})" for k, v in tensors.items()
+           if k in own and own[k].is_floating_point() and not v.is_floating_point()]
+    if bad:
+        more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+        raise ValueError(f"{path} holds {len(bad)} weight tensor(s) that are not floating point: "
+                         f"{', '.join(bad[:3])}{more}; expected floating point weights (float32, float16 or bfloat16): "
+                         "dequantize a quantized model first")
+
 def load_teacher(path=None,                 # a teacher file written by `export_teacher` (default: the shipped teacher)
                  device: str | torch.device = "cpu",
                 ) -> DiffusionModel:
@@ -110,8 +121,11 @@ def load_teacher(path=None,                 # a teacher file written by `export_
     tensors, meta = _model_file(path, TEACHER, what)
     try:                                       # anything wrong in what the file holds: one line naming it
         config = json.loads(meta["config"])
-        net = UNet(**config["net"]); net.load_state_dict(tensors)
+        net = UNet(**config["net"])
         info = {"config": config, "step": int(meta["step"]), **json.loads(meta.get("info", "{}"))}
+    except Exception as e: raise _damaged(path, what, e) from e
+    _floats_only(net, tensors, path)
+    try: net.load_state_dict(tensors)
     except Exception as e: raise _damaged(path, what, e) from e
     model = DiffusionModel(net, CosineSchedule(), prediction="v").to(device).eval().requires_grad_(False)
     model.meta = info
@@ -146,6 +160,11 @@ def _base(student, path):
     if src is None or not Path(src).exists(): return src
     return dict(path=str(src), relative=os.path.relpath(Path(src).resolve(), Path(path).resolve().parent))
 
+def _hub_id(source) -> bool:
+    "Whether `source` can only name a hub repository: no such path, no suffix, one `owner/name` slash, no such folder."
+    p = Path(source)
+    return not p.exists() and not p.suffix and str(source).count("/") == 1 and not p.parent.is_dir()
+
 def save_student(student: nn.Module,  # a DiffusionModel around the project's UNet (or any network, loaded back with like=)
                  path,
                  N: int,              # its number of steps (0: none in particular, e.g. a reflow)
@@ -174,6 +193,9 @@ def load_student(path,                        # a file written by `save_student`
         if found is None:
             raise FileNotFoundError(f"{path} is a student of the model at {where[0]}, which is no longer there (nor at {where[-1]}): "
                                     "put that model back, or pass a model of its architecture as like=")
+        if _hub_id(found):                          # a file someone hands over must never choose what is downloaded
+            raise ValueError(f"{path}: the student names hub model {found!r} as its base, and a file may not choose "
+                             f"what is downloaded: load that model yourself and pass it as like=load_model({found!r})")
         try: like, fit_to = load_model(found), f"its base model {found}"
         except RecursionError: raise ValueError(f"{path}: its base model {found} leads back to itself (a cycle of students): "
                                                 "pass a model of its architecture as like=") from None
@@ -182,6 +204,7 @@ def load_student(path,                        # a file written by `save_student`
         model = (DiffusionModel(UNet(**cfg), CosineSchedule(), prediction=meta["prediction"]) if like is None
                  else copy.deepcopy(as_prediction(like, meta["prediction"])))   # an ε-teacher's student answers in v
     except Exception as e: raise _damaged(path, what, e) from e
+    _floats_only(model, tensors, path)
     try: model.load_state_dict(tensors)
     except RuntimeError as e:
         if fit_to is None: raise _damaged(path, what, e) from e
@@ -321,20 +344,50 @@ def _parts(repo_id: str) -> dict:
     return dict(denoiser=next((k for k in ("unet", "transformer") if has(k)), "unet"), scheduler="scheduler",
                 vae="vae" if has("vae") else None, id2label=index.get("id2label"))
 
+# %% ../nbs/20_models.ipynb #5e0c8a41
+_PICKLES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")   # weights files torch would unpickle
+_HUB_FILES = ["*.json", "*diffusion_pytorch_model.safetensors", "*diffusion_pytorch_model-*-of-*.safetensors"]
+
+@contextlib.contextmanager
+def _quiet():
+    "diffusers' log lines silenced: each failure is raised as one line of ours, and its log would add more."
+    from diffusers.utils import logging as dlog
+    level = dlog.get_verbosity()
+    dlog.set_verbosity(dlog.CRITICAL)
+    try: yield
+    finally: dlog.set_verbosity(level)
+
+def _hub_folder(repo_id: str) -> str:
+    "The local copy of hub model `repo_id` (configs, safetensors weights): the cache, else one download unless offline."
+    from huggingface_hub import constants, snapshot_download
+    try: return snapshot_download(repo_id, allow_patterns=_HUB_FILES, local_files_only=True)   # the cache: no network
+    except Exception as e: cause = e
+    if constants.is_offline_mode(): raise _not_loadable(repo_id, cause) from cause
+    # one listing request, which fails at once without a network (diffusers' per-file loads retry for half a minute)
+    try: return snapshot_download(repo_id, allow_patterns=_HUB_FILES)
+    except Exception as e: raise _not_loadable(repo_id, e) from e
+
 # %% ../nbs/20_models.ipynb #d8382654
-def _diffusers_part(repo_id, sub, kinds, what):
-    "Load one part of a diffusers folder whose config names one of `kinds`; refuse any other class in one line."
+def _diffusers_part(folder, sub, kinds, what):
+    "Load a part of a diffusers folder whose config names one of `kinds`, from safetensors; refuse others in one line."
     import diffusers
     at = {"subfolder": sub} if sub else {}
-    try: kind = diffusers.UNet2DModel.load_config(repo_id, **at).get("_class_name", "UNet2DModel")
-    except (OSError, ValueError) as e: raise _not_loadable(repo_id, e) from e
+    try: kind = diffusers.UNet2DModel.load_config(folder, **at).get("_class_name", "UNet2DModel")
+    except (OSError, ValueError) as e: raise _not_loadable(folder, e) from e
     if kind not in kinds:
-        raise ValueError(f"{repo_id} holds a diffusers {kind}, not {what} ({', '.join(kinds)})")
+        raise ValueError(f"{folder} holds a diffusers {kind}, not {what} ({', '.join(kinds)})")
+    where = Path(folder, sub or "")
+    pickles = sorted(p.name for p in where.iterdir() if p.suffix in _PICKLES)
+    if pickles and not any(where.glob("*.safetensors")):   # diffusers would unpickle them, with three lines of warnings
+        raise ValueError(f"{where} holds pickle weights ({', '.join(pickles)}), which fastddss never loads (a pickle "
+                         "can run code): save the model with save_pretrained(..., safe_serialization=True)")
     try:                     # (without accelerate diffusers would warn about low_cpu_mem_usage on every load)
-        part, info = getattr(diffusers, kind).from_pretrained(repo_id, low_cpu_mem_usage=False, output_loading_info=True, **at)
-    except (OSError, ValueError, RuntimeError) as e: raise _not_loadable(repo_id, e) from e
+        with _quiet():
+            part, info = getattr(diffusers, kind).from_pretrained(
+                folder, low_cpu_mem_usage=False, output_loading_info=True, use_safetensors=True, **at)
+    except (OSError, ValueError, RuntimeError) as e: raise _not_loadable(folder, e) from e
     if any(info.values()):   # diffusers fills in missing weights at random, with only a warning
-        raise ValueError(f"{repo_id}'s weights do not fit its {kind} config "
+        raise ValueError(f"{folder}'s weights do not fit its {kind} config "
                          f"({', '.join(f'{len(v)} {k}'.replace('_', ' ') for k, v in info.items() if v)}): "
                          "expected the weights file save_pretrained wrote with that config")
     return part.eval()
@@ -347,17 +400,18 @@ def load_diffusers(repo_id: str = "google/ddpm-cifar10-32", # a hub repository o
         import diffusers
     except ImportError as e:
         raise ImportError("loading diffusers models needs diffusers: pip install diffusers") from e
-    parts = _parts(repo_id)
-    net = _diffusers_part(repo_id, parts["denoiser"], DENOISERS, "a denoiser fastddss samples")
+    folder = repo_id if Path(repo_id).is_dir() else _hub_folder(repo_id)   # a hub model: its copy in the cache
+    parts = _parts(folder)
+    net = _diffusers_part(folder, parts["denoiser"], DENOISERS, "a denoiser fastddss samples")
     at = {"subfolder": parts["scheduler"]} if parts["scheduler"] else {}
-    try: skind = diffusers.DDPMScheduler.load_config(repo_id, **at).get("_class_name", "DDPMScheduler")
-    except (OSError, ValueError) as e: raise _not_loadable(repo_id, e) from e
+    try: skind = diffusers.DDPMScheduler.load_config(folder, **at).get("_class_name", "DDPMScheduler")
+    except (OSError, ValueError) as e: raise _not_loadable(folder, e) from e
     cls = getattr(diffusers, skind, None)
     if cls is None or not skind.endswith("Scheduler"):
-        raise ValueError(f"{repo_id}: unknown scheduler class {skind!r} in its scheduler config")
-    try: scheduler = cls.from_pretrained(repo_id, **at)
-    except (OSError, ValueError) as e: raise _not_loadable(repo_id, e) from e
-    vae = _diffusers_part(repo_id, parts["vae"], DECODERS, "an autoencoder") if parts["vae"] else None
+        raise ValueError(f"{folder}: unknown scheduler class {skind!r} in its scheduler config")
+    try: scheduler = cls.from_pretrained(folder, **at)
+    except (OSError, ValueError) as e: raise _not_loadable(folder, e) from e
+    vae = _diffusers_part(folder, parts["vae"], DECODERS, "an autoencoder") if parts["vae"] else None
     classes = len(parts["id2label"]) if parts["id2label"] else None
     return from_diffusers(net, scheduler, null=null, decoder=vae, classes=classes)
 
@@ -404,7 +458,7 @@ def _load_model(source, device, like):
         if fmt == STUDENT: return load_student(path, like, device)
         kind = _NOT_MODELS.get(fmt, f"a file of format {fmt!r}" if fmt else "a safetensors file without a fastddss format")
         raise ValueError(f"{path} is {kind}, not a model: expected {MODEL_SOURCES}")
-    if path.suffix or str(source).count("/") != 1 or path.parent.is_dir():   # "runs/x" with a local runs/: a missing path, not a hub id
+    if not _hub_id(source):   # "runs/x" with a local runs/: a missing path, not a hub id
         raise FileNotFoundError(f"no model at {source}: expected {MODEL_SOURCES}, e.g. google/ddpm-cifar10-32")
     return load_diffusers(str(source)).to(device).requires_grad_(False)   # a hub id: fails clearly offline
 

@@ -61,7 +61,11 @@ def atomic_write(path, write,
                  replace_folder: bool = False, # a folder: swap the new one in for an existing one (else refuse)
                 ):
     "Call `write(tmp)` to make a temporary file (or folder) beside `path`, flush it to disk, then rename it to `path`: a reader sees the old one or the new one, never half of one."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    if path.is_symlink():                # a link: what it points to is replaced (staged beside it), the link kept
+        try: path = path.resolve()
+        except RuntimeError: raise OSError(f"{path} is a symbolic link that loops: remove it") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp, old = (path.with_name(f".{path.name}.{os.getpid()}.{x}") for x in ("tmp", "old"))
     try:
         try: write(tmp)
@@ -80,7 +84,7 @@ def atomic_write(path, write,
         with _signals_deferred():               # the old folder is deleted only once the new one is in place, else put back
             if os.path.lexists(old) and not os.path.lexists(path): old.rename(path)
         for p in (tmp, old):
-            if p.is_dir(): shutil.rmtree(p)
+            if p.is_dir() and not p.is_symlink(): shutil.rmtree(p)
             else: p.unlink(missing_ok=True)
     return path
 

@@ -1,8 +1,8 @@
 """The command line as a careless or hostile user meets it: every bad input is one line on stderr with exit code 2, no traceback,
 and no file that was there before changes (the README's bad-input table); no code runs from a run folder; outputs are never mixed."""
-import hashlib, json, os, socket, subprocess, sys
+import hashlib, json, os, socket, struct, subprocess, sys, zlib
 from pathlib import Path
-import pytest, torch
+import numpy as np, pytest, torch
 from fastddss.cli import console
 from fastddss.models import ASSETS
 
@@ -24,7 +24,42 @@ def place(tmp_path, monkeypatch):
     Path("folder.json").mkdir()
     Path("ddss_run").mkdir(); Path("ddss_run/sampler.safetensors").write_bytes(GGDM5.read_bytes())
     Path("results").mkdir()
+    _odd_files()
     return tmp_path
+
+def _png_claiming(w: int, h: int) -> bytes:
+    "A PNG header that claims w x h grey pixels (PIL refuses a decompression bomb on opening, before decoding)."
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)) + chunk(b"IEND", b"")
+
+def _odd_files():
+    "What a hostile user has lying around: foreign folders, odd grid and results files, FIFOs, damaged images."
+    from fastddss.ld3 import GRID_FORMAT
+    from PIL import Image
+    grid = lambda sampler, times: json.dumps(dict(format=GRID_FORMAT, sampler=sampler, times=times, hyper={}, info={}))
+    Path("mine").mkdir()
+    Path("mine/history.json").write_text("[1, 2, 3]")                          # the user's own, not a run of ours
+    Path("our_run").mkdir()
+    Path("our_run/run.json").write_text(json.dumps(dict(command="ddss")))
+    Path("held/busy").mkdir(parents=True)                                 # a run in use by a live process (this one)
+    Path("held/busy/run.json").write_text(json.dumps(dict(command="ddss")))
+    Path("held/.busy.lock").write_text(json.dumps(dict(pid=os.getpid(), host=socket.gethostname())))
+    Path("ggf.json").write_text(grid("ggf", [1.0, 0.5, 0.0]))
+    Path("ddim2.json").write_text(grid("ddim", [1.0, 0.5, 0.0]))
+    Path("long.json").write_text(grid("ddim", [1 - i / 20_000 for i in range(20_001)]))
+    Path("deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    os.mkfifo("fifo.json")
+    for name in ("binres", "deepres", "dirres", "fifores"): Path(name).mkdir()
+    Path("binres/r.json").write_bytes(b"\xff\xfe\x00" + os.urandom(64))
+    Path("deepres/r.json").write_text("{\"a\": " * 50_000 + "1" + "}" * 50_000)
+    Path("dirres/r.json").mkdir()
+    os.mkfifo("fifores/r.json")
+    Path("bomb").mkdir()
+    Path("bomb/big.png").write_bytes(_png_claiming(20_000, 20_000))
+    Path("cutpng").mkdir()
+    Image.fromarray(np.frombuffer(os.urandom(784), np.uint8).reshape(28, 28)).save("cutpng/a.png")   # noise: ~900 bytes
+    Path("cutpng/a.png").write_bytes(Path("cutpng/a.png").read_bytes()[:200])
 
 def snapshot(root: Path) -> dict:
     "Every file and folder under `root` (hidden ones too), with a hash of each file's bytes."
@@ -38,6 +73,7 @@ def refused(argv, capsys) -> str:
     assert e.value.code == 2, (e.value.code, err)
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("fastddss: error: ") and "Traceback" not in err, err
+    assert len(lines[0]) <= 1100, f"{len(lines[0])} characters"          # a path of 4 KB is not echoed whole
     return lines[0]
 
 ROWS = [  # (argv, what the one line must say)
@@ -91,7 +127,7 @@ ROWS = [  # (argv, what the one line must say)
     (["sample", "-n", "2", "--out", "new/sub/x.png", "--sampler", "foo"], "unknown sampler 'foo'"),
     (["train-teacher", "--steps", "2", "--out", "t", "--export", "keep.safetensors"], "keep.safetensors exists: choose another --export, or pass --force"),
     (["train-teacher", "--out", "t", "--export", "t.pt"], "--export t.pt: expected a file ending in .safetensors"),
-    (["ddss", "--out", "ddss_run"], "ddss_run holds an earlier run: pass --resume"),
+    (["ddss", "--out", "ddss_run"], "--out ddss_run holds files no fastddss run made (sampler.safetensors"),
     (["ddss", "--out", "afile"], "afile is a file, not a folder"),
     (["distill", "--eval-steps", "4,x", "--out", "d"], "--eval-steps takes integers"),
     (["ddss", "--warmup", "-1", "--out", "d"], "argument --warmup: must be at least 0, got -1"),
@@ -103,6 +139,39 @@ ROWS = [  # (argv, what the one line must say)
     (["ddss", "--variant", "ggdm", "--start", "dpm++", "--out", "d"], "DPM-Solver++(2M) weighs two predictions per step: it needs a ggdm+pred variant"),
     (["eval", "--repeats", "0", "--out", "e.json"], "argument --repeats: must be at least 1"),
     (["eval", "--repeats", "1000", "--out", "e.json"], "argument --repeats: must be at most 100"),
+    # issue 30, 3: --resume only on a folder this tool made; a folder in use is said to be in use
+    (["ddss", "--out", "mine"], "--out mine holds files no fastddss run made (history.json; no run.json"),
+    (["ddss", "--out", "mine", "--resume"], "--out mine holds files no fastddss run made (history.json"),
+    (["ddss", "--out", "our_run"], "our_run holds an earlier run: pass --resume"),
+    (["redi", "--out", "our_run", "--resume"], "our_run holds a `fastddss ddss` run, not a `fastddss redi` one"),
+    (["ddss", "--out", "held/busy"], f"busy is in use by process {os.getpid()}"),
+    # 8, 9: a grid file is checked like --grid and --steps; a FIFO is no file
+    (["sample", "--grid", "ggf.json", "--out", "x.png"], "ggf.json names sampler 'ggf', which chooses its own steps"),
+    (["sample", "--grid", "long.json", "--out", "x.png"], "--grid long.json has 20,000 steps: at most 10,000"),
+    (["sample", "--grid", "fifo.json", "--out", "x.png"], "--grid fifo.json is a FIFO (named pipe), not a file"),
+    (["sample", "--ggdm", "fifo.json", "--out", "x.png"], "--ggdm fifo.json is a FIFO (named pipe), not a file"),
+    (["sample", "--grid", "nowhere.json", "--out", "x.png"], "--grid nowhere.json: no such file"),
+    (["sample", "--model", str(STUDENT4), "--grid", "ddim2.json", "--out", "x.png"], "--grid ddim2.json is off it"),
+    # 10: deep JSON, damaged images, sizes beyond this machine's memory
+    (["sample", "--grid", "deep.json", "--out", "x.png"], "--grid deep.json is nested too deeply"),
+    (["compare", "--results", "deepres", "--out", "c.md"], "--results: deepres/r.json is nested too deeply"),
+    (["compare", "--results", "binres", "--out", "c.md"], "--results: binres/r.json is not text"),
+    (["compare", "--results", "dirres", "--out", "c.md"], "--results: dirres/r.json is a folder, not a results file"),
+    (["compare", "--results", "fifores", "--out", "c.md"], "--results: fifores/r.json is a FIFO (named pipe)"),
+    (["eval", "-n", "2", "--data", "bomb", "--out", "e.json"], "bomb/big.png is not a readable image (Decompression"),
+    (["eval", "-n", "2", "--data", "cutpng", "--out", "e.json"], "cutpng/a.png is not a readable image"),
+    (["redi", "--kb-size", str(10**12), "--out", "d"], "--kb-size 1,000,000,000,000: 7 float32 copies"),
+    (["ddss", "--batch-size", str(10**12), "--out", "d"], "--batch-size 1,000,000,000,000: 7 float32 copies"),
+    (["ld3", "--pairs", str(10**12), "--out", "d"], "--pairs 1,000,000,000,000: 3 float32 copies"),
+    (["reflow", "--pairs", str(10**12), "--out", "d"], "--pairs 1,000,000,000,000: 4 float32 copies"),
+    # unclear one-liners made clear
+    (["sample", "--out", "/proc/x.png"], "--out /proc/x.png: "),
+    (["sample", "--out", "a/" * 2100 + "x.png"], "--out: the path is 4,205 characters long; at most 4,095 (PATH_MAX)"),
+    (["sample", "--out", "b" * 300 + "/x.png"], "File name too long: choose another --out"),
+    (["sample", "--model", "", "--out", "x.png"], "argument --model: is empty: name a model file"),
+    (["sample", "--ggdm", "", "--out", "x.png"], "argument --ggdm: is empty"),
+    (["ddss", "--lr", "-1e-3", "--out", "d"], "argument --lr: must be a finite number > 0, got -1e-3"),
+    (["sample", "-n", "-1e3", "--out", "x.png"], "argument -n/--num-samples: expected an integer, got '-1e3'"),
 ]
 
 @pytest.mark.parametrize("argv, message", ROWS, ids=[" ".join(r[0])[:60] for r in ROWS])
@@ -169,9 +238,12 @@ PLANTED = [  # (command that resumes, the file it reads first)
 
 @pytest.mark.parametrize("argv, planted", PLANTED, ids=[r[0][0] for r in PLANTED])
 def test_a_planted_pickle_runs_no_code(tmp_path, monkeypatch, capsys, argv, planted):
+    import fastddss.cli
     monkeypatch.chdir(tmp_path)
     Path(planted).parent.mkdir(parents=True)
     torch.save({"step": 1, "payload": Payload(tmp_path / "code_ran")}, planted)
+    Path("run/run.json").write_text(json.dumps(dict(command=argv[0])))    # planted as a run of this command, settings
+    monkeypatch.setattr(fastddss.cli, "check_settings", lambda *a: None)  # matching (as a copied run.json's would)
     line = refused(argv, capsys)
     assert planted.split("/")[-1] in line, line
     assert not (tmp_path / "code_ran").exists()
@@ -272,3 +344,11 @@ def test_a_student_that_is_its_own_base(place, capsys):
     meta["base"] = json.dumps({"path": str(place / "self.safetensors"), "relative": "self.safetensors"})
     save_file(load_file(str(ASSETS / "pd_student_2.safetensors")), "self.safetensors", metadata=meta)
     assert "leads back to itself" in refused(["sample", "--model", "self.safetensors", "--out", "x.png"], capsys)
+
+def test_force_through_a_link_swaps_the_folder_it_points_to(place, capsys):
+    "--force on a symlink to a folder of samples swaps the folder it points to; the link stays; nothing is left beside."
+    console(["sample", "-n", "3", "--steps", "1", "--out", "pngs"])
+    Path("link").symlink_to("pngs")
+    console(["sample", "-n", "2", "--steps", "1", "--out", "link", "--force"])
+    assert Path("link").is_symlink() and sorted(p.name for p in Path("pngs").iterdir()) == ["00000.png", "00001.png"]
+    assert sorted(p.name for p in place.iterdir() if p.name.startswith(".")) == []      # no staging folder, .old, lock

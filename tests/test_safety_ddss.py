@@ -253,3 +253,83 @@ def test_sampler_from_checkpoint_refuses(tmp_path):
     assert torch.equal(g3.mu, torch.zeros_like(g3.mu))                                      # a refusal leaves the sampler as it was
     loaded = sampler_from_checkpoint(g3, tmp_path / "run")
     assert loaded is g3 and same(g3.state_dict(), load_checkpoint(tmp_path / "run" / "checkpoint.pt")["state"]["model"])
+
+# ---------------------------------------------------------------- 5. learners hand back only validated samplers (issue 30, items 6, 7)
+def cli(argv, capsys) -> str | None:
+    "Run `fastddss ARGV`: None if it succeeded, else its one line on stderr (exit code 2, no traceback)."
+    from fastddss.cli import console
+    capsys.readouterr()
+    try: console([str(a) for a in argv])
+    except SystemExit as e:
+        err = capsys.readouterr().err.strip().splitlines()
+        assert e.code == 2 and len(err) == 1 and err[0].startswith("fastddss: error: "), (e.code, err)
+        return err[0]
+    return None
+
+def assert_samples_within_limit(sampler_args, tmp_path, capsys):
+    "`fastddss sample` with the written sampler or grid: 64 finite samples within the command line's divergence limit."
+    from fastddss.cli import DIVERGED
+    out = tmp_path / "check.pt"
+    assert cli(["sample", *sampler_args, "-n", "64", "--out", out], capsys) is None
+    x = torch.load(out)
+    assert torch.isfinite(x).all() and x.abs().max() <= DIVERGED, x.abs().max()
+
+LD3_HEUN = ["ld3", "--sampler", "heun", "--steps", "2", "--iters", "2", "--pairs", "4", "--teacher-steps", "4",
+            "--batch-size", "2", "--quiet"]
+DDSS_HUGE_LR = ["ddss", "--steps", "2", "--warmup", "0", "--val-every", "0", "--lr", "1e6", "--batch-size", "4",
+                "--real-batch", "8", "--quiet"]
+
+def test_ld3_writes_no_diverged_grid(tmp_path, capsys):
+    "Issue 30.6: no grid passes the check, not even the start: the command refuses in one line and writes no grid."
+    out = tmp_path / "ld3"
+    line = cli([*LD3_HEUN, "--out", out], capsys)   # Heun's own 2-step grid diverges too (samples up to about 300)
+    assert line is not None and "the starting one too (validation samples up to" in line and "--lr" in line, line
+    assert not (out / "grid.json").exists()
+
+def test_ddss_with_a_huge_lr_writes_no_diverged_sampler(tmp_path, capsys):
+    "Issue 30.7: one update at lr 1e6 diverges; what is written as the sampler must still sample within the limit."
+    out = tmp_path / "ddss"
+    assert cli([*DDSS_HUGE_LR, "--iters", "1", "--out", out], capsys) is None
+    assert_samples_within_limit(["--ggdm", out / "sampler.safetensors"], tmp_path, capsys)
+    from fastddss.ggdm import load_sampler
+    assert "diverged" in load_sampler(out / "sampler.safetensors").info["validation"]["fell_back"]
+
+def test_the_nan_stop_hands_back_a_validated_sampler(tmp_path, capsys):
+    "Issue 30.7 with --iters 4: the NaN stop's 'last good sampler' is the starting one, and samples within the limit."
+    out = tmp_path / "ddss"
+    line = cli([*DDSS_HUGE_LR, "--iters", "4", "--out", out], capsys)
+    assert line is not None and "diverged" in line and "the last good sampler (iteration 0)" in line, line
+    assert_samples_within_limit(["--ggdm", out / "sampler.safetensors"], tmp_path, capsys)
+
+def start_coefficients():
+    "The starting sampler's (DDIM's) coefficients on the mixture."
+    return GGDM(linear_grid(GMM.schedule, 3), "ggdm+pred+time").coefficients(GMM.schedule)
+
+def assert_is_the_start(g):
+    "`g` samples as the starting sampler does: the same coefficients."
+    for a, b in zip(g.coefficients(GMM.schedule), start_coefficients()):
+        torch.testing.assert_close(a, b, rtol=1e-9, atol=1e-12)
+
+@pytest.mark.parametrize("val_every", [0, 1], ids=["no validation", "validation"])
+def test_a_diverging_run_hands_back_the_starting_sampler(tmp_path, val_every):
+    "lr 1e6 sends the samples to about 1e6 in one update: train_ddss hands back the starting sampler and says so."
+    g = GGDM(linear_grid(GMM.schedule, 3), "ggdm+pred+time")
+    ck = train_ddss(GMM, g, REAL, tmp_path, iters=1, batch_size=32, real_batch=64, lr=1e6, warmup=0,
+                    val_every=val_every, val_n=64, feature_net=Identity(), progress=False)
+    assert_is_the_start(g)
+    assert "diverged" in ck["validation"]["fell_back"] and ck["validation"]["best_updates"] == 0, ck["validation"]
+
+def test_a_run_where_even_the_start_diverges_is_refused_in_one_line(tmp_path):
+    "With a limit no sampler meets, there is nothing to hand back: one ValueError line naming the fix."
+    for val_every in (0, 1):
+        with pytest.raises(ValueError) as e:
+            run(tmp_path / str(val_every), iters=1, lr=1e-3, val_every=val_every, val_n=64, limit=1e-3)
+        msg = str(e.value)
+        assert "diverged" in msg and "the starting one" in msg and "--lr" in msg and "\n" not in msg, msg
+
+def test_the_roll_back_never_keeps_a_diverged_sampler(tmp_path):
+    "The state a NaN stop keeps diverged (lr 1e6): the checkpoint falls back to the starting sampler, after 0 updates."
+    with pytest.raises(FloatingPointError) as e: run(tmp_path, iters=4, lr=1e6, warmup=0, val_every=0)
+    assert "after 0 updates" in str(e.value) and "diverged" in str(e.value), str(e.value)
+    assert load_checkpoint(tmp_path / "checkpoint.pt")["step"] == 0
+    assert_is_the_start(sampler_from_checkpoint(GGDM(linear_grid(GMM.schedule, 3), "ggdm+pred+time"), tmp_path))

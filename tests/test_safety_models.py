@@ -238,3 +238,130 @@ def test_a_truncated_or_planted_pairs_file_is_refused(tmp_path):
     assert not marker.exists()
     torch.save({"config": [1], "x": x}, tmp_path / "other.pt")         # plain data, but not a pairs file
     assert "not a pairs file" in one_line(lambda: make_pairs(tiny(), 4, tmp_path / "other.pt", **kw), ValueError)
+
+def _snapshot(d: Path) -> dict:
+    "Every file under `d` (or `d` itself) and its bytes: what a refusal must leave as it was."
+    return {str(p): p.read_bytes() for p in ([d] if d.is_file() else sorted(d.rglob("*"))) if p.is_file()}
+
+def _int_files(tmp_path, kind, dtype, which):
+    "A teacher or student file whose tensors (all, or only `conv_in.weight`) are of an integer or bool `dtype`."
+    s = tiny()
+    prefix, w = ("", s.net.state_dict()) if kind == "teacher" else ("net.", s.state_dict())
+    w = {k: (v * 100).to(dtype) if which == "all" or k == f"{prefix}conv_in.weight" else v for k, v in w.items()}
+    f, name = tmp_path / f"{kind}_{which}.safetensors", f"{prefix}conv_in.weight"
+    if kind == "teacher": return save_weights(w, f, TEACHER, config=dict(net=s.net.config), step=1), name
+    meta = dict(N="2", prediction="v", schedule="", net_config=s.net.config, base="null", info={})
+    return save_weights(w, f, STUDENT, **meta), name
+
+INT_WEIGHTS = [("teacher", torch.int8, "all"), ("teacher", torch.bool, "one"), ("student", torch.int8, "all"),
+               ("student", torch.uint8, "one"), ("student", torch.int64, "one"), ("student", torch.bool, "all")]
+
+@pytest.mark.parametrize("kind,dtype,which", INT_WEIGHTS)
+def test_integer_weights_are_refused(tmp_path, kind, dtype, which):
+    "Integer or bool tensors where the model's weights are floating point would be cast to noise: one line naming them."
+    f, name = _int_files(tmp_path, kind, dtype, which)
+    before = _snapshot(tmp_path)
+    for load in ((load_teacher if kind == "teacher" else load_student), load_model):
+        m = one_line(lambda: load(f), ValueError)
+        assert str(f) in m and f" ({str(dtype)[6:]})" in m and "expected floating point weights" in m, m
+        if which == "one": assert f"holds 1 weight tensor(s) that are not floating point: {name} (" in m, m
+        else: assert " more; expected" in m, m                     # all of them: three named, and how many more
+    assert _snapshot(tmp_path) == before
+
+def test_half_precision_weights_still_load(tmp_path):
+    s = tiny()
+    f = save_weights({k: v.half() for k, v in s.state_dict().items()}, tmp_path / "half.safetensors", STUDENT, N="2",
+                     prediction="v", schedule="", net_config=s.net.config, base="null", info={})
+    assert next(load_student(f).parameters()).dtype == torch.float32
+
+HUB = "attacker-example/tracker"
+
+@pytest.fixture
+def no_hub(monkeypatch, tmp_path):
+    "An empty hub cache; each name lookup or connection recorded and failing as without a network. Yields the attempts."
+    import socket
+    import huggingface_hub.constants as hub_constants
+    attempts = []
+    def refuse(*a, **k):
+        attempts.append([x for x in a if not isinstance(x, socket.socket)][:1])
+        raise OSError("[Errno -3] Temporary failure in name resolution")
+    for obj, name in [(socket, "getaddrinfo"), (socket, "create_connection"), (socket.socket, "connect"),
+                      (socket.socket, "connect_ex")]:
+        monkeypatch.setattr(obj, name, refuse)
+    monkeypatch.setattr(hub_constants, "HF_HUB_CACHE", str(tmp_path / "hub_cache"))
+    monkeypatch.setattr(hub_constants, "HF_HUB_OFFLINE", False)   # the hub would be asked: a refusal must come first
+    return attempts
+
+def test_a_student_naming_a_hub_base_is_refused(no_hub, tmp_path):
+    "A file a user is handed must never choose what is downloaded: a hub id as `base` is refused unless like= is given."
+    s = tiny()
+    f = save_weights(s.state_dict(), tmp_path / "hub_base.safetensors", STUDENT, N="2", prediction="v", schedule="",
+                     net_config=s.net.config, base=json.dumps(HUB), info={})
+    before = _snapshot(tmp_path)
+    for load in (load_student, load_model):
+        m = one_line(lambda: load(f), ValueError)
+        assert str(f) in m and f"names hub model {HUB!r} as its base" in m and "like=" in m, m
+    assert not no_hub and _snapshot(tmp_path) == before
+    assert load_student(f, like=tiny()).N == 2 and load_model(f, like=tiny()).N == 2   # like= given: the base is unused
+    assert not no_hub
+
+@pytest.mark.parametrize("offline", [True, False])
+def test_a_hub_id_without_network_fails_at_once_in_one_line(no_hub, monkeypatch, capfd, offline):
+    "HF_HUB_OFFLINE=1: no request at all; a machine just offline: one request, no retries; either way one OSError line."
+    import time
+    import huggingface_hub.constants as hub_constants
+    monkeypatch.setattr(hub_constants, "HF_HUB_OFFLINE", offline)
+    capfd.readouterr()
+    start = time.monotonic()
+    m = one_line(lambda: load_model(HUB), OSError)
+    assert time.monotonic() - start < 10
+    assert f"could not load {HUB!r}" in m and "Run once with internet access" in m, m
+    assert len(no_hub) == 0 if offline else 1 <= len(no_hub) <= 2, no_hub
+    assert capfd.readouterr().err == ""
+
+@pytest.mark.parametrize("offline", [True, False])
+def test_a_hub_model_in_the_cache_loads_without_any_request(no_hub, monkeypatch, offline):
+    "A hub id is looked for in the Hugging Face cache first: found there, it loads with no request, offline or not."
+    import huggingface_hub.constants as hub_constants
+    from diffusers import DDPMScheduler
+    monkeypatch.setattr(hub_constants, "HF_HUB_OFFLINE", offline)
+    repo = Path(hub_constants.HF_HUB_CACHE) / "models--attacker-example--tracker"
+    _unet().save_pretrained(repo / "snapshots" / ("0" * 40))
+    DDPMScheduler(num_train_timesteps=40).save_pretrained(repo / "snapshots" / ("0" * 40))
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("0" * 40)
+    m = load_model(HUB)
+    assert (m.prediction, m.schedule.T, m.source) == ("eps", 40, HUB) and not no_hub
+
+def _pickle_folder(tmp_path, kind):
+    "A diffusers folder whose weights are a pickle (save_pretrained's .bin, a planted one, a pipeline's unet/) or none."
+    from diffusers import DDPMPipeline, DDPMScheduler
+    d, marker = tmp_path / kind, tmp_path / "code_ran"
+    if kind == "pipeline":
+        DDPMPipeline(unet=_unet(), scheduler=DDPMScheduler()).save_pretrained(d, safe_serialization=False)
+    else:
+        _unet().save_pretrained(d, safe_serialization=kind == "no_weights")
+        DDPMScheduler().save_pretrained(d)
+    if kind == "planted":
+        (d / "diffusion_pytorch_model.bin").unlink()
+        planted = {"conv_in.weight": torch.zeros(8, 1, 3, 3), "payload": Payload(marker)}
+        torch.save(planted, d / "diffusion_pytorch_model.bin")
+    if kind == "no_weights": (d / "diffusion_pytorch_model.safetensors").unlink()
+    return d, marker
+
+PICKLE_FOLDERS = [("bin", "", "holds pickle weights (diffusion_pytorch_model.bin)"),
+                  ("planted", "", "holds pickle weights (diffusion_pytorch_model.bin)"),
+                  ("pipeline", "unet", "holds pickle weights (diffusion_pytorch_model.bin)"),
+                  ("no_weights", "", "holds no loadable diffusers denoiser")]
+
+@pytest.mark.parametrize("kind,sub,msg", PICKLE_FOLDERS)
+def test_diffusers_pickle_weights_are_refused_quietly(tmp_path, capfd, kind, sub, msg):
+    "Pickle weights are never read (diffusers would, after 3 lines of warnings); a folder without any is one line too."
+    d, marker = _pickle_folder(tmp_path, kind)
+    before = _snapshot(d)
+    capfd.readouterr()
+    m = one_line(lambda: load_model(d), ValueError)
+    assert f"{d / sub if sub else d} {msg}" in m, m
+    if "pickle" in msg: assert "safe_serialization=True" in m, m
+    assert capfd.readouterr().err == ""                      # none of diffusers' warnings
+    assert not marker.exists() and _snapshot(d) == before
