@@ -12,8 +12,8 @@ from tqdm.auto import tqdm
 from .distributed import barrier, derive_seed, gather, is_main, rank_world, save_on_main
 from .runs import atomic_write, check_settings, load_checkpoint, one_line, run_lock, save_atomic, save_json
 from .schedules import GRIDS, check_grid, flow_grid, linear_grid
-from .models import (CountingModel, decoder_of, diffusers_grid, encode, fingerprint, image_shape, load_model, load_student, sample_shape,
-                             save_student)
+from .models import (CountingModel, decoder_of, diffusers_grid, encode, fingerprint, image_shape, load_model,
+                             load_student, sample_shape, save_student)
 from .conditioning import Bound, Guided, condition_spec, conditions_for
 from .sampling import ddim
 from .solvers import dpm_solver_pp
@@ -638,8 +638,9 @@ def _distill_args(p):
     _condition_arguments(p)
 
 @_command("distill", _distill_args, "progressive distillation of a model down to few steps; resumable",
-          "Progressive distillation (Salimans & Ho 2022): one round per halving of the DDIM steps, each student the next round's teacher; "
-          "a guided teacher (--guidance) is first learned in one network call per step at --from-steps (Meng et al. 2023). "
+          "Progressive distillation (Salimans & Ho 2022): one round per halving of the DDIM steps, each student "
+          "the next round's teacher; a guided teacher (--guidance) is first learned in one network call per step "
+          "at --from-steps (Meng et al. 2023). "
           "Writes OUT/student_N.safetensors per round, OUT/rounds.json and, with --eval-n, OUT/eval.json. A killed run continues with --resume.")
 def _distill(a):
     "Distil (or continue distilling) round by round, then score the chosen students."
@@ -658,12 +659,13 @@ def _distill_run(a, out: Path, eval_steps: list[int]):
     teacher, conditions = _conditioned(a, model)
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
     data = encode(model, _data(a, model))                       # a latent model learns on its latents
-    cond = None if conditions is None else (conditions.table if a.labels == "data" and a.data in (None, "mnist")
-                                            else conditions.draw(a.seed, range(len(data))))   # the digits' own labels, in order
+    own = a.labels == "data" and a.data in (None, "mnist")       # the digits' own labels, in their order
+    cond = None if conditions is None else conditions.table if own else conditions.draw(a.seed, range(len(data)))
     _claim(out, a, model=fingerprint(teacher), from_steps=a.from_steps, to_steps=a.to_steps, steps_per_round=a.steps_per_round,
            batch_size=a.batch_size, lr=a.lr, weighting=a.weighting, seed=a.seed)
     with _user_error():
-        recs = distill(teacher, data, out, cond=cond, from_steps=a.from_steps, to_steps=a.to_steps, steps_per_round=a.steps_per_round,
+        recs = distill(teacher, data, out, cond=cond, from_steps=a.from_steps, to_steps=a.to_steps,
+                       steps_per_round=a.steps_per_round,
                        batch_size=a.batch_size, lr=a.lr, weighting=a.weighting, seed=a.seed, device=a.device, time_limit=a.time_limit,
                        progress=not a.quiet)
     _write_json(recs, out / "rounds.json")
@@ -675,11 +677,12 @@ def _distill_run(a, out: Path, eval_steps: list[int]):
         student = load_student(out / f"student_{N:04d}.safetensors", like=model, device=a.device)
         with _user_error(): rec, _ = evaluate(student, "ddim", N, ref, n=a.eval_n, device=a.device, progress=not a.quiet, method="progressive distillation",
                           family="new model", model_name=str(out / f"student_{N:04d}.safetensors"), provenance=student.meta,
-                          train_seconds=round(sum(r["seconds"] for r in recs if r["N"] >= N), 1),   # every round down to N
+                          train_seconds=round(sum(r["seconds"] for r in recs if r["N"] >= N), 1),   # rounds down to N
                           keep_samples=False, limit=DIVERGED, conditions=conditions)
         rows.append(rec)
         acc = "" if rec.get("class_accuracy") is None else f", class accuracy {rec['class_accuracy']:.3f}"
-        _say(f"student N={N:4d}: {_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)}{acc} ({a.eval_n} samples)")
+        _say(f"student N={N:4d}: {_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)}{acc} "
+             f"({a.eval_n} samples)")
     _write_results(out / "eval.json", rows, a, f"progressive distillation students, scored on {a.eval_n} samples each", rounds=recs)
 
 # %% ../nbs/61_cli.ipynb #5687cb69

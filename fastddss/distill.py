@@ -89,7 +89,7 @@ def pd_loss(student,            # the N-step student, trained
             eps: Tensor,        # the noise of each item
             N: int,
             weighting: str = "truncated_snr",
-            halve: bool = True, # False: the target is the teacher's own $\hat x(z_t, t)$ (a guided teacher's first round)
+            halve: bool = True, # False: the target is the teacher's own $\hat x(z_t, t)$ (a guided first round)
            ) -> Tensor:
     "The distillation loss $w(\\lambda_t)\\lVert \\tilde x - \\hat x_\\theta(z_t, t)\\rVert^2$, averaged over pixels and the batch."
     t = pd_times(student.schedule, i, N)[0].to(x.device)
@@ -115,7 +115,8 @@ def _check_round_args(data, weighting, cond=None, **counts):
     if len(data) == 0: raise ValueError("data holds no images: pass training images of shape (N, C, H, W) with N >= 1")
     for k, v in (cond or {}).items():
         if len(v) != len(data):
-            raise ValueError(f"the condition {k!r} has {len(v)} rows for {len(data)} training images: give each image one")
+            raise ValueError(f"the condition {k!r} has {len(v)} rows for {len(data)} training images: "
+                             "give each image one")
 
 # %% ../nbs/52_distill.ipynb #c7a0c727
 def distill_round(teacher,          # the 2N-step teacher, frozen
@@ -143,7 +144,7 @@ def distill_round(teacher,          # the 2N-step teacher, frozen
     check_divisible(batch_size)                   # under torchrun each rank takes an equal share of the batch
     teacher, student = teacher.to(device).eval(), student.to(device).train()
     student.requires_grad_(True)
-    if (dec := decoder_of(student)) is not None: dec.requires_grad_(False)    # a latent model's decoder is not distilled
+    if (dec := decoder_of(student)) is not None: dec.requires_grad_(False)    # a latent model's decoder stays
     opt = torch.optim.Adam([p for p in student.parameters() if p.requires_grad], lr=lr)
     config = _round_settings(teacher, data, N, steps, batch_size, lr, weighting, seed, cond, halve)
     data, trained = data.to(device), data_parallel(student)
@@ -177,7 +178,7 @@ def _finished_round(f, teacher, want: dict):
 
 # %% ../nbs/52_distill.ipynb #8aa40ca0
 def distill(teacher,                # the many-step teacher: any model of the protocol (an ε-teacher's students predict v)
-            data: Tensor,           # training data in the model's sample space (a latent model's: `encode(model, images)`)
+            data: Tensor,           # training data in the model's sample space (latents: `encode(model, images)`)
             out_dir,                # round folders and `student_{N}.safetensors` files go here
             *,
             from_steps: int = 128,  # the teacher's number of DDIM steps
@@ -187,7 +188,7 @@ def distill(teacher,                # the many-step teacher: any model of the pr
             lr: float = 2e-4,
             weighting: str = "truncated_snr",
             seed: int = 0,
-            cond: dict | None = None, # a conditional teacher's condition of each training image (name -> one row per image)
+            cond: dict | None = None, # the condition of each training image (name -> one row per image)
             ckpt_every: int = 100,  # updates between checkpoints
             device: str | torch.device = "cpu",
             stop_after: int | None = None,  # stop after this many updates in this call, over all rounds (a simulated kill)
@@ -197,13 +198,13 @@ def distill(teacher,                # the many-step teacher: any model of the pr
     "Progressive distillation from `from_steps` down to `to_steps`; returns one record per finished round."
     _check_round_args(data, weighting, from_steps=from_steps, to_steps=to_steps, steps_per_round=steps_per_round,
                       batch_size=batch_size, lr=lr, ckpt_every=ckpt_every, cond=cond)   # all before any file is written
-    guided = evaluations(teacher) == 2     # a guided teacher: a first round at from_steps learns it in one call per step
+    guided = evaluations(teacher) == 2     # a first round at from_steps learns a guided teacher in one call per step
     r = math.log2(from_steps / to_steps)
     if r < (0 if guided else 1) or r != int(r):
         raise ValueError(f"from_steps/to_steps must be a power of 2 (one round per halving: 2, 4, 8, ...), got {from_steps}/{to_steps}")
     base = teacher.model if guided else teacher                       # the network every student is a copy of
     N, done = (from_steps if guided else from_steps // 2), 0
-    pd_times(teacher.schedule, torch.tensor([1]), N)   # a grid the schedule cannot halve: refused before any round starts
+    pd_times(teacher.schedule, torch.tensor([1]), N)   # a grid the schedule cannot halve: refused before any round
     kw = dict(batch_size=batch_size, lr=lr, weighting=weighting, seed=seed, cond=cond)
     out_dir, records, t_start = Path(out_dir), [], time.time()
     while N >= to_steps:

@@ -282,7 +282,7 @@ class DiffusersDecoder(nn.Module):
         return self.vae.decode(z / cfg.get("scaling_factor", 1.0) + (cfg.get("shift_factor") or 0.0)).sample
 
     def encode(self, x: Tensor) -> Tensor:
-        "The model's latents of images `x`: the posterior mean (a VQ model's latents), scaled as the model samples them."
+        "The model's latents of images `x`: the posterior mean (a VQ model's latents), scaled as the model samples."
         cfg, out = self.vae.config, self.vae.encode(x)
         z = out.latent_dist.mean if hasattr(out, "latent_dist") else out.latents
         return (z - (cfg.get("shift_factor") or 0.0)) * cfg.get("scaling_factor", 1.0)
@@ -504,4 +504,5 @@ def encode(model, x: Tensor,
     "The samples a model's data correspond to: its encoder's latents of images `x` for a latent model, `x` otherwise."
     dec = decoder_of(model)
     if dec is None: return x
-    with torch.no_grad(): return torch.cat([dec.encode(b.to(next(dec.parameters()).dtype)) for b in x.split(batch_size)])
+    dtype = next(dec.parameters()).dtype
+    with torch.no_grad(): return torch.cat([dec.encode(b.to(dtype)) for b in x.split(batch_size)])

@@ -74,14 +74,14 @@ def atomic_write(path, write,
             raise OSError(f"could not write {path} ({type(e).__name__}: {one_line(e)}): is the disk full or the folder read-only?") from e
         if tmp.is_file(): os.chmod(tmp, 0o666 & ~_umask())    # the mode of a plain new file, whatever the writer chose
         for f in ([tmp] if tmp.is_file() else sorted(tmp.rglob("*")) if tmp.is_dir() else []): _fsync(f)
-        swap = tmp.is_dir() and path.exists()    # a rename cannot swap a folder in one step: move the old one aside first
+        swap = tmp.is_dir() and path.exists()    # a rename cannot swap a folder in one step: the old one moves aside
         if swap and not replace_folder: raise FileExistsError(f"{path} exists: remove it or write to another folder")
-        with _signals_deferred():               # an interrupt between the two renames would leave neither folder in place
+        with _signals_deferred():               # an interrupt between the two renames would leave neither folder
             if swap: path.rename(old)
             os.replace(tmp, path)
         _fsync(path.parent)
     finally:
-        with _signals_deferred():               # the old folder is deleted only once the new one is in place, else put back
+        with _signals_deferred():               # the old folder goes only once the new one is in place, else back
             if os.path.lexists(old) and not os.path.lexists(path): old.rename(path)
         for p in (tmp, old):
             if p.is_dir() and not p.is_symlink(): shutil.rmtree(p)
