@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
+KDIFFUSION := k-diffusion==0.1.1.post1 torchsde==0.2.6 torchdiffeq==0.2.5 trampoline==0.1.2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: test demo export clean-nbs docs docs-check cifar10
@@ -10,6 +11,8 @@ $(VENV)/.installed: pyproject.toml settings.ini
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@echo "installing fastddss[dev] into $(VENV) (torch comes from local wheels where present)"
 	@$(PY) -m pip install -q -e ".[dev]" > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
+	@# k-diffusion's samplers for the DPM-Solver parity test, without its training stack (wandb, kornia, clip, accelerate)
+	@$(PY) -m pip install -q --no-deps $(KDIFFUSION) >> $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
 	@touch $@
 
 ## test: run every notebook (nbdev_test) and tests/ (pytest); ends with `N passed, N failed`

@@ -26,7 +26,7 @@ from .evaluation import load_results, save_results, Reference, evaluate, generat
 from .report import MAIN_METHODS, collect, pivot, plot_fid_vs_nfe
 from .teacher import export_teacher, train_teacher
 from .ddss import sampler_from_checkpoint, train_ddss
-from .ld3 import DISTANCES, LD3Student, default_sampler, load_grid, save_grid, slack_radius, train_ld3
+from .ld3 import DISTANCES, LD3Student, default_sampler, load_grid, save_grid, slack_radius, teacher_pairs, train_ld3
 from .solvers import ggdm_at_dpm_solver_pp
 from .distill import WEIGHTINGS, distill
 from .flow import make_pairs, train_flow
@@ -587,12 +587,10 @@ def _ld3_run(a, out: Path):
     _fits("--pairs", a.pairs, shape, 3)                         # noise, the teacher's samples, the slack of each pair
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
     _claim(out, a)
-    z = torch.randn(2 * n, *shape, generator=torch.Generator().manual_seed(derive_seed(a.seed, 77))).to(a.device)
     teacher_grid = _grid(SAMPLERS[a.teacher_sampler].grid, model, a.teacher_steps)
-    cond = None if conditions is None else conditions.draw(derive_seed(a.seed, 78), torch.arange(2 * n))   # each pair's own
-    at = lambda rows: model if cond is None else Bound(model, {k: v[rows] for k, v in cond.items()})
     with torch.no_grad(), _user_error():
-        x = torch.cat([SAMPLERS[a.teacher_sampler](at(r), z[r], teacher_grid) for r in torch.arange(2 * n).split(64)])
+        z, x, cond = teacher_pairs(model, a.teacher_sampler, teacher_grid, 2 * n, shape, derive_seed(a.seed, 77), conditions,
+                                   device=a.device)
         sampler = GGDM(grid0, a.variant or "ggdm+pred+time", backbone=a.backbone or "ddim") if a.sampler == "ggdm" else a.sampler
         student = LD3Student(sampler, None if a.sampler == "ggdm" else grid0, n, shape, slack_radius(shape, a.steps, a.gamma)).to(a.device)
     ck = train_ld3(model, student, z[:n], x[:n], z[n:], x[n:], out, iters=a.iters, batch_size=a.batch_size, lr=a.lr, seed=a.seed,
@@ -684,6 +682,86 @@ def _distill_run(a, out: Path, eval_steps: list[int]):
         _say(f"student N={N:4d}: {_fid(rec)} {rec['fid']:.2f}, KID x 1e3 {rec['kid_x1e3']:.1f}, IS {_is(rec)}{acc} "
              f"({a.eval_n} samples)")
     _write_results(out / "eval.json", rows, a, f"progressive distillation students, scored on {a.eval_n} samples each", rounds=recs)
+
+# %% ../nbs/61_cli.ipynb #38754d93
+def _seeds(text: str) -> list[int]:
+    "--seeds: training seeds separated by commas."
+    try: out = [int(x) for x in text.split(",")]
+    except ValueError: raise argparse.ArgumentTypeError(f"takes seeds separated by commas, got {text!r}") from None
+    if not out or min(out) < 0 or len(set(out)) < len(out):
+        raise argparse.ArgumentTypeError(f"takes different seeds >= 0 separated by commas, got {text!r}")
+    return out
+
+def _fit_args(p):
+    p.add_argument("--steps", type=_count(1, MAX_STEPS), default=5, help="K, the sampler's network evaluations")
+    p.add_argument("--budget", type=_positive, default=20.0, help="minutes for the whole plan, estimated before it runs on "
+                   "a timing of the model: every learning-free solver, then the recipes seed by seed while they fit")
+    p.add_argument("--n", type=_count(2), default=500, help="samples per scored set (held-out noise)")
+    p.add_argument("--repeats", type=_count(2, 100), default=3, help="scored sets per candidate: the error bars")
+    p.add_argument("--seeds", type=_seeds, default=[0, 1, 2], help="training seeds, as far as the budget goes (e.g. 0,1,2)")
+    p.add_argument("--model", default=None, type=_source,
+                   help="the model: a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
+    p.add_argument("--device", type=_device, default="cpu")
+    p.add_argument("--out", default="runs/fit", help="the fit's folder")
+    p.add_argument("--resume", action="store_true", help="continue the fit in --out")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _condition_arguments(p)
+    _data_arguments(p, "(the choice is made on its loss role, reported on its eval role)")
+
+# %% ../nbs/61_cli.ipynb #780fe3fb
+@_command("fit", _fit_args, "find the best sampler for a model at K steps: learned recipes against every solver; resumable",
+          "Train the candidate recipes the budget holds (KID and teacher matching, on DPM-Solver++'s times and on the whole "
+          "GGDM), score them and every learning-free solver on held-out noise with error bars, and keep the best: a learned "
+          "sampler only when its interval is apart from the best solver's. Writes OUT/sampler.safetensors or OUT/grid.json, "
+          "OUT/scheduler/ (diffusers) where the sampler has a GGDM form, and OUT/report.md. A killed fit continues with --resume.")
+def _fit_cmd(a):
+    "Plan, train, score and choose, in the run folder's lock."
+    _one_process("fit")
+    out = Path(a.out)
+    _writable(out, "--out", "folder")
+    with _lock(out), _run_folder(out, a): _fit_run(a, out)
+
+def _fit_run(a, out: Path):
+    "The library's `fit` on the command line's model, data, features and conditions."
+    from .fit import fit
+    model = _load(a.model, a.device)
+    model, conditions = _conditioned(a, model)
+    _fits("--n", a.n, sample_shape(model), 2)
+    real, refs = _data(a, model), {role: _reference(a, model, role) for role in ("loss", "eval")}
+    _claim(out, a, steps=a.steps, n=a.n, repeats=a.repeats, budget=a.budget, seeds=a.seeds)
+    with _user_error():
+        state = fit(model, a.steps, real, refs, out, budget=60 * a.budget, n=a.n, repeats=a.repeats, seeds=a.seeds,
+                    conditions=conditions, device=a.device, progress=not a.quiet, model_name=_model_name(a.model))
+    best, written = state["chosen"], "grid.json" if state["chosen"]["kind"] == "free" else "sampler.safetensors"
+    _say(f"K={a.steps}: {best['key']}, FID (eval network) {best['eval_fid']:.3f} ± {best['eval_fid_std']:.3f}; "
+         f"{state['why']}; written to {out / written}" + (", scheduler/" if state.get("scheduler") else "")
+         + f"; the table: {out / 'report.md'}")
+
+# %% ../nbs/61_cli.ipynb #1c6395ba
+def _export_args(p):
+    p.add_argument("sampler", help="a sampler file (.safetensors: ddss, ld3 --sampler ggdm, fit) or a DDIM or DPM-Solver++ "
+                   "grid file (.json: ld3, fit)")
+    p.add_argument("--model", default=None, type=_source, help="the model it samples (default: the shipped teacher)")
+    p.add_argument("--out", default="scheduler", help="the scheduler folder to write")
+    p.add_argument("--force", action="store_true", help="replace an existing --out")
+
+@_command("export", _export_args, "write a sampler file as a diffusers scheduler folder (save_pretrained)",
+          "Write a learned GGDM sampler, or a DDIM / DPM-Solver++ grid, as a diffusers scheduler folder for the model it "
+          "samples: load it with fastddss.diffusers_scheduler.GGDMScheduler.from_pretrained(OUT) into the model's pipeline.")
+def _export(a):
+    "Load the sampler for the model, write its scheduler folder atomically."
+    from .fit import as_ggdm, write_scheduler
+    what = "a sampler file (.safetensors) or a grid file (.json)"
+    if not Path(a.sampler).exists(): raise SystemExit(f"{_short(a.sampler)}: no such file: pass {what}")
+    _regular(a.sampler, "SAMPLER", what)
+    if a.sampler.endswith(".json"): _grid_file(a.sampler)              # checked like any --grid
+    out = Path(a.out)
+    _writable(out, "--out", "folder")
+    _refuse_overwrite(out, a.force)
+    model = _load(a.model, "cpu")
+    with _lock(out), _user_error():
+        write_scheduler(as_ggdm(a.sampler, model), model, out, force=a.force)
+    _say(f"{_short(a.sampler)} written as a diffusers scheduler to {out}: GGDMScheduler.from_pretrained({str(out)!r})")
 
 # %% ../nbs/61_cli.ipynb #5687cb69
 def _flag(h: str) -> str: return "--" + h.replace("_", "-")

@@ -18,7 +18,7 @@ from .conditioning import Bound
 
 # %% auto #0
 __all__ = ['DISTANCES', 'GRID_FORMAT', 'DEFAULTS', 'TimeGrid', 'slack_radius', 'project_ball', 'LD3Student', 'l2_distance',
-           'lpips_distance', 'train_ld3', 'save_grid', 'load_grid', 'grid_sampler', 'default_sampler']
+           'lpips_distance', 'train_ld3', 'teacher_pairs', 'save_grid', 'load_grid', 'grid_sampler', 'default_sampler']
 
 # %% ../nbs/51a_ld3.ipynb #fdba2249
 class TimeGrid(nn.Module):
@@ -203,6 +203,25 @@ def train_ld3(model,                  # the frozen model (any model of the proto
                     generator_device="cpu", ckpt_every=ckpt_every, stop_after=stop_after, time_limit=time_limit, desc=f"LD3 {student.sampler} K={student.K}",
                     progress=progress)
     return _validated(student, ck, best, f"LD3 {student.sampler} K={student.K}", why)
+
+# %% ../nbs/51a_ld3.ipynb #6fde8407
+def teacher_pairs(model,            # the frozen model (bound to guidance, if any)
+                  sampler: str,     # the teacher's solver (a registry name)
+                  ts,               # its grid
+                  n: int,           # pairs in all (half train, half validate)
+                  shape,            # one sample's shape (the latents' for a latent model)
+                  seed: int = 0,
+                  conditions=None,  # a conditional model's `Conditions`: each pair draws its own
+                  batch_size: int = 64,
+                  device="cpu",
+                 ) -> tuple[Tensor, Tensor, dict | None]:
+    "(noises, the teacher's samples from them, each pair's condition or None): LD3's data, the same for the same seed."
+    z = torch.randn(n, *shape, generator=torch.Generator().manual_seed(seed)).to(device)
+    cond = None if conditions is None else conditions.draw(seed + 1, torch.arange(n))
+    at = lambda rows: model if cond is None else Bound(model, {k: v[rows] for k, v in cond.items()})
+    with torch.no_grad():
+        x = torch.cat([SAMPLERS[sampler](at(r), z[r], ts) for r in torch.arange(n).split(batch_size)])
+    return z, x, cond
 
 # %% ../nbs/51a_ld3.ipynb #5b695958
 GRID_FORMAT = "fastddss.grid/1"

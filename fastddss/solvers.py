@@ -75,14 +75,15 @@ def dpm_solver(model,          # a model following the protocol of `fastddss.par
                *,
                order: int = 3, # 1: DDIM; 2: DPM-Solver-2; 3: DPM-Solver-3 (singlestep)
                orders: list[int] | None = None, # each step's order, summing to len(ts) - 1 (default: `dpm_solver_orders`)
-               solver_type: str = "midpoint", # the higher-order correction: "midpoint" (the paper's) or "heun" (diffusers' option)
+               solver_type: str = "paper", # "paper": Lu et al.'s Algorithms 1-2; "midpoint", "heun": diffusers' two forms
                noise=None, generator=None, # unused: the solver is deterministic (accepted for the shared signature)
                callback=None,  # called with a dict (i, t, s, z, x0) after each interval
                trajectory: bool = False, # also return the states, stacked
                progress: bool = False,
               ) -> Tensor:
     "DPM-Solver (Lu et al. 2022a), singlestep, noise prediction: a step of order k spends k evaluations, at the grid's next k times."
-    if solver_type not in ("midpoint", "heun"): raise ValueError(f"solver_type must be 'midpoint' or 'heun', got {solver_type!r}")
+    if solver_type not in ("paper", "midpoint", "heun"):
+        raise ValueError(f"solver_type must be 'paper', 'midpoint' or 'heun', got {solver_type!r}")
     ts, z = check_grid(ts, model.schedule), to_model_dtype(model, z)
     n, (alpha, sigma) = len(ts) - 1, model.schedule(ts)
     if orders is None:                            # from α = 0 (a cosine schedule's t = 1) the first interval is a first-order step of its own
@@ -92,6 +93,7 @@ def dpm_solver(model,          # a model following the protocol of `fastddss.par
         raise ValueError(f"orders {orders} must be 1, 2 or 3 each and add up to the grid's {n} intervals")
     lam = model.schedule.logsnr(ts) / 2          # the paper's λ = log(α/σ)
     pos = [m for o in orders for m in range(1, o + 1)]   # each interval's place in its step: it makes an update of that order
+    of = [o for o in orders for _ in range(o)]           # each interval's step order
     for i in range(n):                            # an interval from α = 0 or into σ = 0 has no finite λ-step: a first-order step of its own
         if pos[i] > 1 and (alpha[i - pos[i] + 1] == 0 or sigma[i + 1] == 0):
             raise ValueError(f"the step over intervals {i - pos[i] + 1}..{i} starts at α = 0 or ends at σ = 0, where a higher-order step "
@@ -112,9 +114,10 @@ def dpm_solver(model,          # a model following the protocol of `fastddss.par
             phi2 = s_t * (em1 / h - 1)                              # σ_t ((e^h − 1)/h − 1)
             r_last = (lam[i] - lam[s]) / h
             d_last = (eps[-1] - eps[0]) / bcast(r_last, x_s)
-            if m == 2:
-                z = z - bcast(phi1 / 2 if solver_type == "midpoint" else phi2, x_s) * d_last
-            elif solver_type == "midpoint":
+            if m == 2:   # the midpoint form ends a second-order step; the paper's third-order step reaches s₂ with φ₂ and r₂/r₁
+                midpoint = solver_type == "midpoint" or (solver_type == "paper" and of[i] == 2)
+                z = z - bcast(phi1 / 2 if midpoint else phi2, x_s) * d_last
+            elif solver_type != "heun":
                 z = z - bcast(phi2, x_s) * d_last
             else:
                 r1 = (lam[s + 1] - lam[s]) / h

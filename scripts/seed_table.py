@@ -3,6 +3,7 @@ the learning-free samplers at the same NFE, each cell the mean ± standard devia
 samples (set r: initial-noise seed 2r, step-noise seed 2r + 1), against the 4,500 training digits on the eval network.
 
     python scripts/seed_table.py run [--part baselines|learned|students|all] [--samplers DIR] [--out results/seed_table_mnist.json]
+                                     [--only SAMPLER:K ...]
     python scripts/seed_table.py table [--out results/seed_table_mnist.json] [--more FILE ...]
 
 Two `run`s must not share an --out (each rewrites the file with its own records); the parts run side by side as
@@ -61,7 +62,7 @@ def run(a):
             if f.exists(): todo.append(("ggdm", None, K, dict(params=load_sampler(f, teacher).eval()), "DDSS GGDM+PRED+TIME (one recipe)", str(f)))
             else: print(f"no learned sampler {f}: skipped", file=sys.stderr)
     if a.part in ("baselines", "all"):
-        todo += [(s, g, K, {}, f"{NAMES[s]} {g}", None) for s, g, K in BASELINES]
+        todo += [(s, g, K, {}, f"{NAMES[s]} {g}", None) for s, g, K in BASELINES if a.only is None or (s, K) in a.only]
     if a.part in ("students", "all"):                 # DDSS on a distilled student: its own DDIM against the GGDM learned for it
         for steps in (4, 2):
             student = load_model(str(ASSETS / f"pd_student_{steps}.safetensors"))
@@ -133,6 +134,8 @@ if __name__ == "__main__":
     p.add_argument("--part", default="all", choices=["baselines", "learned", "students", "all"])
     p.add_argument("--samplers", default="results/ddss_recipe")
     p.add_argument("--out", default="results/seed_table_mnist.json")
+    p.add_argument("--only", nargs="*", type=lambda v: (v.split(":")[0], int(v.split(":")[1])), default=None,
+                   help="run: only these baseline cells, as SAMPLER:K (e.g. dpm:10)")
     p.add_argument("--more", nargs="*", default=["results/seed_table_learned_mnist.json", "results/seed_table_students_mnist.json"],
                    help="table: more results files to read")
     p.add_argument("--earlier", nargs="*", default=["results/seed_table_learned_cosine_mnist.json", "results/seed_table_students_cosine_mnist.json"],
