@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from .schedules import check_grid
 from .parameterization import bcast, denoise
-from .sampling import ddim_noise_scale, ddim_step, sample_loop, step_noise, to_model_dtype
+from .sampling import check_eta, ddim_noise_scale, ddim_step, sample_loop, step_noise, to_model_dtype
 
 # %% auto #0
 __all__ = ['compress_grid', 'estimate', 'ccdf', 'data_consistency', 'inpainting', 'super_resolution']
@@ -21,7 +21,10 @@ def compress_grid(schedule,        # the model's schedule
                  ) -> Tensor:
     "The grid `ts` scaled into $[0, t_0 T]$: the same K steps, starting at $t_0 T$."
     ts = check_grid(ts, schedule)
-    if not 0 < t0 <= 1: raise ValueError(f"t0 must lie in (0, 1] (a fraction of T={schedule.T:g}), got {t0}")
+    if isinstance(t0, bool) or not isinstance(t0, (int, float)) or not 0 < t0 <= 1:   # t0 = 0: nothing left to refine
+        raise ValueError(f"t0={' '.join(repr(t0).split())[:40]} for sampler 'ccdf' is out of range: "
+                         f"expected 0 < t0 <= 1 (a fraction of T={schedule.T:g}; "
+                         f"0 would start at the data, with nothing to refine)")
     out = ts * (t0 * schedule.T / ts[0])
     if schedule.discrete:
         out = out.round()
@@ -61,8 +64,7 @@ def ccdf(model,              # the model that refines (any model of the protocol
          callback=None, trajectory: bool = False, progress: bool = False,
         ):
     "CCDF (Chung et al. 2022): diffuse an estimate forward to $t_0$, then take K DDIM steps back to 0."
-    if not 0 <= eta <= 1: raise ValueError(f"eta must lie in [0, 1], got {eta}")
-    z = to_model_dtype(model, z)
+    eta, z = check_eta(eta), to_model_dtype(model, z)
     ts = compress_grid(model.schedule, ts, t0)
     if noise is not None and len(noise) != len(ts):
         raise ValueError(f"noise must hold K + 1 = {len(ts)} draws (the forward diffusion's, then one per step), got {len(noise)}")

@@ -4,7 +4,8 @@
 
 # %% ../nbs/61_cli.ipynb #277c987a
 from __future__ import annotations
-import argparse, contextlib, copy, json, math, os, re, shlex, shutil, signal, stat, sys, textwrap, time, traceback
+import argparse, contextlib, copy, errno, json, math, os, re, shlex, shutil, signal, stat, sys, textwrap, time
+import traceback
 from pathlib import Path
 import torch
 from torch import nn
@@ -22,7 +23,8 @@ from .redi import KnowledgeBase, build_kb
 from .samplers import SAMPLERS, method_name, sampler_options
 from .data import FITS, image_grid, load_data, load_mnist, to_uint8
 from .metrics import inception_fid, load_features
-from .evaluation import load_results, save_results, Reference, evaluate, generate, generate_batches
+from .evaluation import (FAMILIES, RESULTS_FORMAT, load_results, save_results, Reference, evaluate, generate,
+                                 generate_batches)
 from .report import MAIN_METHODS, collect, pivot, plot_fid_vs_nfe
 from .teacher import export_teacher, train_teacher
 from .ddss import sampler_from_checkpoint, train_ddss
@@ -33,7 +35,8 @@ from .flow import make_pairs, train_flow
 from .demo import main as demo_main
 
 # %% auto #0
-__all__ = ['MAX_GRID', 'MAX_TENSOR_BYTES', 'DIVERGED', 'MAX_STEPS', 'LD3_SOLVERS', 'SPACINGS', 'main', 'console']
+__all__ = ['MAX_GRID', 'MAX_TENSOR_BYTES', 'DIVERGED', 'MAX_STEPS', 'MAX_SAMPLES', 'MAX_GGDM_STEPS', 'MAX_GUIDANCE',
+           'LD3_SOLVERS', 'SPACINGS', 'main', 'console']
 
 # %% ../nbs/61_cli.ipynb #27c5e2c8
 def _say(*args):
@@ -136,10 +139,15 @@ def _run_folder(out: Path, a=None):
     existed, had_record = out.exists(), (out / "run.json").exists()      # the run.json it wrote, the folder it made: go
     try: yield
     except BaseException:
-        if is_main() and not had_record and out.is_dir() and [p.name for p in out.iterdir()] == ["run.json"]:
-            (out / "run.json").unlink()
+        if is_main() and not had_record and out.is_dir() and _made_nothing(out):
+            for p in out.iterdir(): shutil.rmtree(p) if p.is_dir() else p.unlink()
             if not existed: out.rmdir()
         raise
+
+def _made_nothing(folder: Path, top: bool = True) -> bool:
+    "Whether `folder` holds only its run.json and empty folders: what a run stopped before any work leaves."
+    return all((top and p.name == "run.json" and p.is_file() and not p.is_symlink())
+               or (p.is_dir() and not p.is_symlink() and _made_nothing(p, False)) for p in folder.iterdir())
 
 def _refuse_mixing(folder: Path, force: bool):
     "--force swaps a folder of samples whole: refuse it on a folder holding anything else (it is not ours to delete)."
@@ -154,7 +162,10 @@ def _one_process(cmd: str):
 def _user_error():
     "A missing or foreign file, or a setting the library refuses, stops the command with the library's one-line message."
     try: yield
-    except (OSError, ValueError, FloatingPointError, ImportError) as e: raise SystemExit(str(e)) from None
+    except OSError as e:
+        if e.errno == errno.ENOSPC: raise          # a full disk: `main` names the output and the fix
+        raise SystemExit(str(e)) from None
+    except (ValueError, FloatingPointError, ImportError) as e: raise SystemExit(str(e)) from None
 
 # %% ../nbs/61_cli.ipynb #ac33de9f
 def _data_arguments(p, features: str = "of the scores"):
@@ -271,14 +282,51 @@ def _device(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text}: this machine has {torch.cuda.device_count()} CUDA device(s), numbered from 0")
     return text
 
+# %% ../nbs/61_cli.ipynb #833fa5d9
+MAX_SAMPLES = 10_000_000   # samples of one command (-n, --eval-n): FID's standard is 50,000; more is a typo
+MAX_GGDM_STEPS = 1_000     # a learned GGDM sampler's steps: its coefficients are K x K (the papers learn K <= 25)
+MAX_GUIDANCE = 1e4         # |w| of guidance: the papers' w is at most about 10; far beyond, the samples overflow
+
+def _n_samples(low: int):
+    "An argparse type: a number of samples in [low, MAX_SAMPLES]."
+    return _count(low, MAX_SAMPLES)
+
+def _guidance(text: str) -> float:
+    "An argparse type: a classifier-free guidance scale w, finite, |w| <= MAX_GUIDANCE."
+    try: v = float(text)
+    except ValueError: raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (math.isfinite(v) and abs(v) <= MAX_GUIDANCE):
+        raise argparse.ArgumentTypeError(f"must be a finite number with |w| <= {MAX_GUIDANCE:,.0f} (the papers' w is "
+                                         f"at most about 10), got {text}")
+    return v
+
+def _train_copies(model, shape) -> int:
+    "float32 copies of a sample that one training step holds per sample: twice its layers' outputs (kept for backward)."
+    sizes = []
+    hooks = [m.register_forward_hook(lambda m, i, o: sizes.append(o.numel() if torch.is_tensor(o) else 0))
+             for m in model.modules() if not any(m.children())]
+    device = next((q.device for q in model.parameters()), "cpu")
+    try:
+        with torch.no_grad(): model(torch.zeros(1, *shape, device=device), torch.full((1,), 0.5, device=device))
+    except Exception: return 8                 # a model that wants conditions: a lower bound (its inputs and outputs)
+    finally:
+        for h in hooks: h.remove()
+    return 2 * math.ceil(sum(sizes) / math.prod(shape)) + 4       # measured: about 1.7x the outputs on the MNIST UNet
+
+def _fits_scores(option: str, n: int, ref):
+    "Stop before any work when the features of `n` scored samples (kept for FID and KID) cannot fit in memory."
+    _fits(option, n, ref.feats.shape[1:], 3)
+
 # %% ../nbs/61_cli.ipynb #35776e41
 def _writable(path, option: str, kind: str = "file", suffixes: tuple = ()):
     "Stop before any work when `path` cannot be written: a wrong suffix, a folder where a file goes (or the reverse), an ancestor that is a file."
     p, name = Path(path), _short(path)
     if len(os.fsencode(str(path))) >= 4096:
         raise SystemExit(f"{option}: the path is {len(str(path)):,} characters long; at most 4,095 (PATH_MAX)")
-    if p.name in ("", ".", "..") or str(path).strip() != str(path):
-        raise SystemExit(f"{option} {name!r}: give the output a name of its own")
+    if str(path).strip() != str(path):                 # quoted as given: ' .png' is not '.png'
+        raise SystemExit(f"{option} {str(path)[:120]!r}: the name begins or ends with white space: give the output "
+                         "a name without it")
+    if p.name in ("", ".", ".."): raise SystemExit(f"{option} {name!r}: give the output a name of its own")
     if p.name.startswith("."):
         raise SystemExit(f"{option} {name}: a hidden name (starting with '.') is kept for temporary files and locks")
     if len(p.name) > 200: raise SystemExit(f"{option}: the name is {len(p.name)} characters long; at most 200")
@@ -354,7 +402,12 @@ def main(argv=None):
     if int(os.environ.get("WORLD_SIZE", "1")) > 1:                 # started by torchrun: join the group, one device per rank
         from fastddss.distributed import init_distributed
         a.device = init_distributed(getattr(a, "device", None) or ("cuda" if torch.cuda.is_available() else "cpu"))[2]
-    with _user_error(): a.fn(a)
+    try:
+        with _user_error(): a.fn(a)
+    except OSError as e:                                            # only a full disk comes through `_user_error`
+        where = _short(e.filename or getattr(a, "out", None) or ".")
+        raise SystemExit(f"the disk is full (no space left on device) writing {where}: free some space, or choose an "
+                         "--out on another disk") from None
 
 def _terminated(signum, frame): raise KeyboardInterrupt
 
@@ -401,6 +454,8 @@ def _train_teacher(a):
     out, path = Path(a.out), Path(a.export or Path(a.out) / "teacher.safetensors")
     _writable(out, "--out", "folder"); _writable(path, "--export", "file", (".safetensors",))
     if a.export: _refuse_overwrite(path, a.force, "--export")        # the run's own export is its output: --resume rewrites it
+    net = load_model(None)                                     # the shipped teacher: the architecture trained here
+    _fits("--batch-size", a.batch_size, sample_shape(net), _train_copies(net, sample_shape(net)))
     with _lock(out), _run_folder(out, a), (_lock(path) if a.export else contextlib.nullcontext()):
         _claim(out, a, steps=a.steps, batch_size=a.batch_size, lr=a.lr, seed=a.seed)
         ck = train_teacher(load_mnist("train")[0], a.out, steps=a.steps, batch_size=a.batch_size, lr=a.lr, seed=a.seed,
@@ -417,13 +472,16 @@ def _condition_arguments(p):
                    "over its classes (default) or drawn like the embedded digits' labels")
     p.add_argument("--conditions", default=None, help="a safetensors file of condition tensors, one row per condition (e.g. "
                    "encoder_hidden_states of prompts; null.NAME: the null condition), drawn uniformly per sample")
-    p.add_argument("--guidance", type=float, default=None, help="classifier-free guidance scale w (1: the conditional model; "
-                   "two network evaluations per step, counted)")
+    p.add_argument("--guidance", type=_guidance, default=None, help="classifier-free guidance scale w (1: the "
+                   "conditional model; two network evaluations per step, counted; a finite number, |w| <= 10,000)")
     p.add_argument("--null-class", type=_count(0), default=None, help="the null label guidance uses (default: the model's own, "
                    "e.g. a DiT's)")
 
 def _conditioned(a, model) -> tuple:
     "(the model, guided if --guidance, and its Conditions or None) from the condition options; one line if they cannot fit."
+    if a.labels == "data" and getattr(a, "data", None) not in (None, "mnist"):      # no labels are read from other data
+        raise SystemExit(f"--labels data draws the embedded digits' labels, the only ones fastddss has; --data "
+                         f"{_short(a.data)} brings none: pass --labels uniform, or leave --data out")
     labels = load_mnist("train")[1] if a.labels == "data" else None
     with _user_error():
         cond = conditions_for(model, label=a.label, labels=labels, path=a.conditions)
@@ -440,14 +498,14 @@ def _learning_args(p, out: str, eval_help: str):
                    help="the model: a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
     p.add_argument("--device", type=_device, default="cpu")
     p.add_argument("--time-limit", type=_seconds, default=None, help="stop with a checkpoint after this many seconds")
-    p.add_argument("--eval-n", type=_eval_n, default=0, help=eval_help)
+    p.add_argument("--eval-n", type=_eval_n, default=0, help=f"{eval_help}; at most {MAX_SAMPLES:,}")
     p.add_argument("--out", default=out, help="run folder")
     p.add_argument("--resume", action="store_true", help="continue the run in --out")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 def _eval_n(text: str) -> int:
     "--eval-n: 0 (no scores) or at least 2 samples (FID and KID need 2)."
-    v = _count(0)(text)
+    v = _count(0, MAX_SAMPLES)(text)
     if v == 1: raise argparse.ArgumentTypeError("FID and KID need at least 2 samples: pass 0 for no scores, or thousands for a number worth reporting")
     return v
 
@@ -455,8 +513,9 @@ def _ddss_args(p):
     p.add_argument("--variant", default="ggdm+pred+time", choices=VARIANTS, help="what is learned (notebook 31): time = the backbone's times alone")
     p.add_argument("--backbone", default="ddim", choices=BACKBONES, help="the solver the sampler is before learning, whose weights follow the "
                    "learned times: DDIM, or DPM-Solver++(2M)")
-    p.add_argument("--steps", type=_count(1, MAX_STEPS), default=None, help="K, the sampler's steps (= network evaluations); default 5, "
-                   "or a distilled student's own steps")
+    p.add_argument("--steps", type=_count(1, MAX_GGDM_STEPS), default=None, help="K, the sampler's steps (= network "
+                   f"evaluations; at most {MAX_GGDM_STEPS:,}: its coefficients are K x K); default 5, or a distilled "
+                   "student's own")
     p.add_argument("--grid", default="linear", choices=list(GRIDS), help="the DDIM grid it starts from")
     p.add_argument("--off-grid", action="store_true", help="learn for a distilled student from other steps or another grid than its own")
     p.add_argument("--start", default="ddim", choices=["ddim", "dpm++"], help="the sampler DDSS starts from: DDIM, or DPM-Solver++(2M) on the same "
@@ -503,6 +562,9 @@ def _ddss_run(a, out: Path):
     if N and not a.off_grid and (a.steps != N or a.grid != "linear"):
         raise SystemExit(f"this student was distilled to sample with DDIM in {N} step(s) on the linear grid, where DDSS would start; --steps {a.steps} "
                          f"--grid {a.grid} is off it: leave those options out, or pass --off-grid to start from there anyway")
+    if a.steps > MAX_GGDM_STEPS:                               # a student's own steps: its K x K coefficients
+        raise SystemExit(f"this student's own {a.steps:,} steps are too many for a GGDM sampler (its coefficients are "
+                         f"K x K): pass --steps at most {MAX_GGDM_STEPS:,} with --off-grid")
     _fits("--batch-size", a.batch_size, sample_shape(model), a.steps + 2)   # each state of the trajectory, for backward
     _fits("--val-n", a.val_n, sample_shape(model), 2)
     with _user_error():
@@ -511,6 +573,7 @@ def _ddss_run(a, out: Path):
     model, conditions = _conditioned(a, model)
     real, loss_net = _data(a, model), _features(a, "loss")
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
+    if ref is not None: _fits_scores("--eval-n", a.eval_n, ref)
     _claim(out, a)
     try:
         ck = train_ddss(model, params, real, out, iters=a.iters, batch_size=a.batch_size, real_batch=a.real_batch,
@@ -572,6 +635,9 @@ def _ld3(a):
     _writable(out, "--out", "folder")
     if not (math.isfinite(a.gamma) and a.gamma >= 0): raise SystemExit(f"--gamma must be a number >= 0, got {a.gamma}")
     if a.batch_size > a.pairs // 2: raise SystemExit(f"--batch-size {a.batch_size} is more than the {a.pairs // 2} training pairs: lower it or raise --pairs")
+    if a.sampler == "ggdm" and a.steps > MAX_GGDM_STEPS:
+        raise SystemExit(f"--steps {a.steps:,}: a GGDM sampler's coefficients are K x K, so at most "
+                         f"{MAX_GGDM_STEPS:,} steps")
     if a.sampler != "ggdm" and (a.variant or a.backbone):
         raise SystemExit(f"--variant and --backbone shape a GGDM student: pass --sampler ggdm, or leave them out to learn {a.sampler}'s times")
     with _lock(out), _run_folder(out, a): _ld3_run(a, out)
@@ -586,6 +652,7 @@ def _ld3_run(a, out: Path):
     shape, n = sample_shape(model), a.pairs // 2
     _fits("--pairs", a.pairs, shape, 3)                         # noise, the teacher's samples, the slack of each pair
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
+    if ref is not None: _fits_scores("--eval-n", a.eval_n, ref)
     _claim(out, a)
     teacher_grid = _grid(SAMPLERS[a.teacher_sampler].grid, model, a.teacher_steps)
     with torch.no_grad(), _user_error():
@@ -631,7 +698,8 @@ def _distill_args(p):
     p.add_argument("--weighting", default="truncated_snr", choices=WEIGHTINGS)
     p.add_argument("--seed", type=_seed, default=0)
     _learning_args(p, "runs/distill", "then score this many samples per student on the eval network (0: skip)")
-    p.add_argument("--eval-steps", default="8,4,2,1", help="which students to score")
+    p.add_argument("--eval-steps", default=None, help="which students to score, e.g. 8,4,2,1 (default: the run's "
+                   "students of at most 8 steps, or its last)")
     _data_arguments(p)
     _condition_arguments(p)
 
@@ -642,9 +710,10 @@ def _distill_args(p):
           "Writes OUT/student_N.safetensors per round, OUT/rounds.json and, with --eval-n, OUT/eval.json. A killed run continues with --resume.")
 def _distill(a):
     "Distil (or continue distilling) round by round, then score the chosen students."
-    out, eval_steps = Path(a.out), _ints(a.eval_steps, "--eval-steps")
-    first = 0 if a.guidance is not None else 1       # a guided teacher's first student keeps its steps
+    out, first = Path(a.out), 0 if a.guidance is not None else 1     # a guided teacher's first student keeps its steps
     students = [a.from_steps // 2**k for k in range(first, 64) if a.from_steps // 2**k >= a.to_steps]
+    few = [s for s in students if s <= 8] or students[-1:]          # the default follows the rounds this run makes
+    eval_steps = _ints(a.eval_steps, "--eval-steps") if a.eval_steps is not None else few
     if a.eval_n > 0 and (other := sorted(set(eval_steps) - set(students))):
         raise SystemExit(f"--eval-steps {a.eval_steps}: no student has {other} steps; the students of --from-steps {a.from_steps} "
                          f"--to-steps {a.to_steps} have {', '.join(map(str, students))}")
@@ -655,7 +724,9 @@ def _distill_run(a, out: Path, eval_steps: list[int]):
     "The rounds, then the chosen students' scores."
     model = _load(a.model, a.device)
     teacher, conditions = _conditioned(a, model)
+    _fits("--batch-size", a.batch_size, sample_shape(model), _train_copies(model, sample_shape(model)))   # a student
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
+    if ref is not None: _fits_scores("--eval-n", a.eval_n, ref)
     data = encode(model, _data(a, model))                       # a latent model learns on its latents
     own = a.labels == "data" and a.data in (None, "mnist")       # the digits' own labels, in their order
     cond = None if conditions is None else conditions.table if own else conditions.draw(a.seed, range(len(data)))
@@ -693,7 +764,8 @@ def _seeds(text: str) -> list[int]:
     return out
 
 def _fit_args(p):
-    p.add_argument("--steps", type=_count(1, MAX_STEPS), default=5, help="K, the sampler's network evaluations")
+    p.add_argument("--steps", type=_count(1, MAX_GGDM_STEPS), default=5, help="K, the sampler's network evaluations "
+                   f"(at most {MAX_GGDM_STEPS:,}: the GGDM recipes' coefficients are K x K)")
     p.add_argument("--budget", type=_positive, default=20.0, help="minutes for the whole plan, estimated before it runs on "
                    "a timing of the model: every learning-free solver, then the recipes seed by seed while they fit")
     p.add_argument("--n", type=_count(2), default=500, help="samples per scored set (held-out noise)")
@@ -930,7 +1002,8 @@ def _model_arguments(p, n: int, low_n: int = 1):
     "The options sample and eval share besides the sampler's."
     p.add_argument("--model", default=None, type=_source,
                    help="a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
-    p.add_argument("-n", "--num-samples", dest="n", type=_count(low_n), default=n, help="number of samples")
+    p.add_argument("-n", "--num-samples", dest="n", type=_n_samples(low_n), default=n,
+                   help=f"number of samples (at most {MAX_SAMPLES:,})")
     p.add_argument("--seed", type=_seed, default=0, help="seeds the initial noise; seed + 1 the sampler's noise")
     p.add_argument("--device", type=_device, default="cpu")
     p.add_argument("--force", action="store_true", help="replace an existing --out (a folder: the whole folder)")
@@ -991,6 +1064,7 @@ def _eval_run(a):
     name, grid, K, hyper = _choose_sampler(a, model)
     ts = _grid(grid, model, K)                                       # a grid that cannot be built: one line, before any sampling
     ref = _reference(a, model, a.network)
+    _fits_scores("-n", a.n, ref)
     learned, student = name == "ggdm", hasattr(model, "N")          # a learned sampler; a distilled or reflowed model
     made = hyper["params"].info if learned else getattr(model, "meta", {}) if student else {}
     with _user_error():
@@ -1014,7 +1088,8 @@ def _cifar10_args(p):
     p.add_argument("--model", default="google/ddpm-cifar10-32", type=_source,
                    help="a hub repository or a local folder holding a UNet2DModel and its DDPMScheduler")
     _sampler_arguments(p)
-    p.add_argument("-n", "--num-samples", dest="n", type=_count(2), default=50_000, help="number of samples (FID's standard: 50,000)")
+    p.add_argument("-n", "--num-samples", dest="n", type=_n_samples(2), default=50_000,
+                   help=f"number of samples (FID's standard: 50,000; at most {MAX_SAMPLES:,})")
     p.add_argument("--batch-size", type=_count(1), default=500)
     p.add_argument("--seed", type=_seed, default=0, help="sample j's noise is a function of (seed, j) alone")
     p.add_argument("--split", default="train", choices=["train", "test"], help="which CIFAR-10 statistics (papers report against train)")
@@ -1026,8 +1101,12 @@ def _cifar10_args(p):
 
 def _draw_pngs(a, model, name: str, ts, hyper: dict, shape, folder) -> int:
     "Draw the samples of 0..n-1 that `folder` lacks, one PNG each, a chunk at a time (a kill loses one chunk at most); returns how many."
-    done = {int(p.stem) for p in Path(folder).glob("[0-9]*.png")}
-    todo = torch.tensor([j for j in range(a.n) if j not in done], dtype=torch.long)
+    todo = torch.ones(a.n, dtype=torch.bool)                     # n bytes (n <= MAX_SAMPLES), not a list of n integers
+    done = _finished_pngs(folder, a.n, shape)
+    todo[done] = False
+    if bad := len([p for p in Path(folder).glob("*.png") if p.stem.isdigit()]) - len(done):
+        _say(f"{bad} sample file(s) in {_short(folder)} are damaged, foreign or out of range: drawn again")
+    todo = todo.nonzero().squeeze(1)
     chunk = 4 * a.batch_size * rank_world()[1]
     for c in tqdm(range(0, len(todo), chunk), desc=f"{name}: {len(todo)} of {a.n} samples to draw", disable=not is_main()):
         idx, x, _ = generate(model, name, ts, a.n, index=todo[c:c + chunk], shape=shape, seed=a.seed, initial="per-sample",
@@ -1035,6 +1114,21 @@ def _draw_pngs(a, model, name: str, ts, hyper: dict, shape, folder) -> int:
         _write_pngs(x, idx, folder)
     barrier()
     return len(todo)
+
+# %% ../nbs/61_cli.ipynb #d93b8853
+def _finished_pngs(folder, n: int, shape) -> torch.Tensor:
+    "The indices j < n whose FOLDER/{j:05d}.png opens as a whole image of `shape` (C, H, W); others are drawn again."
+    from PIL import Image
+    mode, done = {1: "L", 3: "RGB"}.get(shape[0]), []
+    for p in Path(folder).glob("*.png"):
+        if not (p.stem.isdigit() and int(p.stem) < n and p.name == f"{int(p.stem):05d}.png" and p.is_file()): continue
+        try:
+            with Image.open(p) as im:
+                whole = im.format == "PNG" and im.mode == mode and im.size == (shape[2], shape[1])
+                if whole: im.load()                                 # decodes it all: a cut file raises here
+        except Exception: whole = False                             # damaged, or junk: drawn again, overwritten
+        if whole: done.append(int(p.stem))
+    return torch.tensor(done, dtype=torch.long)
 
 # %% ../nbs/61_cli.ipynb #cb19aeb9
 @_command("cifar10", _cifar10_args, "the real-data recipe: a diffusers DDPM (google/ddpm-cifar10-32), any sampler, Inception FID via clean-fid",
@@ -1085,7 +1179,8 @@ def _reflow_args(p):
     p.add_argument("--distill-steps", type=_count(1), default=400, help="1-step distillation updates, τ = 1")
     p.add_argument("--batch-size", type=_count(1), default=64, help="pairs per update")
     p.add_argument("--lr", type=_lr, default=2e-4, help="Adam's learning rate, both stages")
-    p.add_argument("--eval-n", type=_eval_n, default=5000, help="samples per score, noise seed 0 (0: no scores)")
+    p.add_argument("--eval-n", type=_eval_n, default=5000,
+                   help=f"samples per score, noise seed 0 (0: no scores; at most {MAX_SAMPLES:,})")
     p.add_argument("--figure", default=None, help="also draw 16 samples of each flow to this PNG")
     p.add_argument("--device", type=_device, default="cpu")
     p.add_argument("--time-limit", type=_seconds, default=None, help="stop a training stage with a checkpoint after this many seconds")
@@ -1127,7 +1222,9 @@ def _reflow_run(a, out: Path):
     "The stages, each kept when done, then the scores and the figure."
     teacher = _plain(_load(a.model, a.device), "reflow")
     _fits("--pairs", a.pairs, sample_shape(teacher), 4)         # noise and samples: the teacher's pairs, 2-RF's
+    _fits("--batch-size", a.batch_size, sample_shape(teacher), _train_copies(teacher, sample_shape(teacher)))
     ref = _reference(a, teacher) if a.eval_n > 0 else None      # bad --data / --features: one line before any work
+    if ref is not None: _fits_scores("--eval-n", a.eval_n, ref)
     settings = dict(teacher=fingerprint(teacher), pairs=a.pairs, pair_steps=a.pair_steps, reflow_steps=a.reflow_steps,
                     distill_steps=a.distill_steps, batch_size=a.batch_size, lr=a.lr)
     _claim(out, a)
@@ -1200,7 +1297,8 @@ def _redi_args(p):
     p.add_argument("--kb-seed", type=_seed, default=300, help="seeds the base's noise (the queries' noise seed is 0)")
     p.add_argument("--kb-steps", default="2,4,6,12,14", help="the steps whose states the base keeps (candidate key and value steps)")
     p.add_argument("--jumps", default="4:12:1,4:12:4,6:14:1", help="the ReDi settings scored: key_step:value_step:H, separated by commas")
-    p.add_argument("--eval-n", type=_eval_n, default=5000, help="queries (samples) per score, noise seed 0 (0: only build the base)")
+    p.add_argument("--eval-n", type=_eval_n, default=5000, help="queries (samples) per score, noise seed 0 (0: only "
+                   f"build the base; at most {MAX_SAMPLES:,})")
     p.add_argument("--device", type=_device, default="cpu")
     p.add_argument("--resume", action="store_true", help="continue the run in --out: the base and finished scores are kept")
     p.add_argument("--force", action="store_true", help="score again, replacing OUT/eval.json's scores")
@@ -1278,6 +1376,7 @@ def _redi_run(a, out: Path, jumps):
     kept = len(set(_ints(a.kb_steps, "--kb-steps")))
     _fits("--kb-size", a.kb_size, sample_shape(model), kept + 2)      # the noise, the state, each kept step's
     ref = _reference(a, model) if a.eval_n > 0 else None        # bad --data / --features: one line before any work
+    if ref is not None: _fits_scores("--eval-n", a.eval_n, ref)
     _claim(out, a)
     kb, new = _knowledge_base(a, model)
     _say(f"{kb!r} {'built' if new else 'kept'}: {out / 'kb.safetensors'}")
@@ -1309,11 +1408,19 @@ def _results_files(folder):
     for f in sorted(Path(folder).glob("*.json")):
         where, fix = f"--results: {_short(f)}", f"move it out of {_short(folder)}"
         if not f.is_file(): raise SystemExit(f"{where} is {_kind(f)}, not a results file: {fix}")
-        try: json.loads(f.read_bytes().decode("utf-8"))
+        try: doc = json.loads(f.read_bytes().decode("utf-8"))
         except UnicodeDecodeError: raise SystemExit(f"{where} is not text, so no results file: {fix}") from None
         except RecursionError: raise SystemExit(f"{where} is nested too deeply to be a results file: {fix}") from None
         except OSError as e: raise SystemExit(f"{where} cannot be read ({e.strerror}): {fix}") from None
-        except ValueError: pass          # not JSON: `collect` names it, saying what is wrong
+        except json.JSONDecodeError: continue          # not JSON: `collect` names it, saying what is wrong
+        except ValueError as e:                        # an integer of thousands of digits (Python's conversion limit)
+            why = one_line(e, 80).split(":")[0]
+            raise SystemExit(f"{where} holds a number too long to read ({why}): {fix}") from None
+        if not (isinstance(doc, dict) and doc.get("format") == RESULTS_FORMAT and isinstance(doc.get("records"), list)):
+            continue                                   # another kind of file: `collect` skips or names it
+        for i, r in enumerate(doc["records"]):
+            if why := _impossible(r):
+                raise SystemExit(f"{where} holds a record that is not a Result (record {i}: {why}): repair it or {fix}")
 
 def _compare_run(a):
     "Read, tabulate, plot; the plot first, so that a failure leaves neither file."
@@ -1332,6 +1439,29 @@ def _compare_run(a):
         atomic_write(a.plot, lambda tmp: ax.figure.savefig(tmp, format="png", dpi=110))
     atomic_write(a.out, lambda tmp: tmp.write_text(text))
     _say(pivot(rows)); _say(f"written {a.out}" + (f", {a.plot}" if a.plot else ""))
+
+# %% ../nbs/61_cli.ipynb #6d1c653a
+def _number(v, low: float = -1e12, high: float = 1e12) -> bool:
+    "Whether `v` is a finite JSON number (no bool) in [low, high]: beyond 1e12 no score or cost is real; sums overflow."
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and low <= v <= high
+
+def _impossible(r) -> str | None:
+    "What makes a results record impossible, in words (None: it can be tabulated and plotted)."
+    if not isinstance(r, dict): return f"{type(r).__name__}, not an object"
+    whole = lambda v, low: isinstance(v, int) and not isinstance(v, bool) and low <= v <= 2**63
+    maybe = lambda k: r.get(k) is None or _number(r[k], 0)
+    checks = (("method", isinstance(r.get("method"), str) and r["method"].strip() != "", "a name (text)"),
+              ("family", r.get("family") in FAMILIES, f"one of {', '.join(FAMILIES)}"),
+              ("fid", _number(r.get("fid"), 0), "a number in [0, 1e12]"),
+              ("kid_x1e3", _number(r.get("kid_x1e3")), "a number in [-1e12, 1e12]"),   # unbiased KID may fall below 0
+              ("n", whole(r.get("n"), 2), "an integer >= 2"),
+              ("K", whole(r.get("K"), 0), "an integer >= 0"),
+              ("nfe", _number(r.get("nfe"), 0, 1e6), "a number in [0, 1e6]"),
+              ("times", isinstance(r.get("times"), list) and all(_number(t) for t in r["times"]), "a list of numbers"),
+              *((k, maybe(k), "a number in [0, 1e12] or null") for k in ("inception_score", "train_seconds", "fid_std",
+                                                                          "kid_x1e3_std")))
+    bad = next(((k, want) for k, ok, want in checks if not ok), None)
+    return None if bad is None else f"{bad[0]} is {_short(json.dumps(r.get(bad[0])), 40)}, expected {bad[1]}"
 
 # %% ../nbs/61_cli.ipynb #2c5e7464
 @_command("demo", lambda p: None, "the whole story on the embedded default in about 10 minutes on 2 CPU cores (make demo)")

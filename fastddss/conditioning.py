@@ -10,8 +10,9 @@ from torch import Tensor, nn
 from .distributed import derive_seed
 
 # %% auto #0
-__all__ = ['CONDITION_DRAW', 'CONDITIONS', 'evaluations', 'Bound', 'Guided', 'Conditions', 'class_conditions', 'label_conditions',
-           'load_conditions', 'save_conditions', 'condition_spec', 'check_condition', 'conditions_for']
+__all__ = ['CONDITION_DRAW', 'CONDITIONS', 'WHAT_GIVEN', 'evaluations', 'Bound', 'condition_spec', 'check_null', 'Guided',
+           'Conditions', 'class_conditions', 'label_conditions', 'load_conditions', 'save_conditions',
+           'check_condition', 'conditions_for']
 
 # %% ../nbs/12_conditioning.ipynb #7368a71f
 def evaluations(model) -> int:
@@ -35,6 +36,42 @@ class Bound(nn.Module):
                                  "bind one condition per sample")
         return self.model(z, t, **{k: v.to(z.device) for k, v in self.cond.items()})
 
+# %% ../nbs/12_conditioning.ipynb #c1963935
+def condition_spec(model) -> dict | None:
+    "What `model` takes as a condition (empty: nothing; None: not stated), through wrappers."
+    while model is not None:
+        if hasattr(model, "condition_spec"): return model.condition_spec
+        model = getattr(model, "model", None) or getattr(model, "net", None)
+    return None
+
+def _whole(v) -> bool:
+    "Whether tensor `v` holds integers (not bools, floats or complex numbers): class labels."
+    return not (v.is_floating_point() or v.is_complex() or v.dtype == torch.bool)
+
+def check_null(model, null: dict, what: str = "the null condition"):
+    "Refuse, in one line, a null condition (one sample's) that `model` cannot take: a label outside its table, a shape."
+    spec, own = condition_spec(model), getattr(model, "null", None) or {}
+    for k, v in (null.items() if spec else ()):
+        if k not in spec:
+            raise ValueError(f"{what} names {k!r}, which this model does not take (it takes {sorted(spec)})")
+        if not isinstance(v, Tensor): raise ValueError(f"{what} {k!r} must be a tensor, got {type(v).__name__}")
+        s = spec[k]
+        if "classes" in s:
+            if v.ndim != 0 or not _whole(v):
+                raise ValueError(f"{what} {k!r} must be one whole-number label (a 0-d integer tensor), "
+                                 f"got a {v.dtype} tensor of shape {tuple(v.shape)}")
+            c, table, n, mine = s["classes"], s.get("table"), int(v), own.get(k)
+            if n < 0 or (table is not None and n >= table):
+                raise ValueError(f"the null label {n} lies outside this model's label table [0, {table or 'inf'}): "
+                                 f"use its null label{'' if mine is None else f' {int(mine)}'} or a class in [0, {c})")
+            if mine is not None and n >= c and n != int(mine):
+                raise ValueError(f"the null label {n} is neither a class in [0, {c}) nor this model's null label "
+                                 f"{int(mine)}: use {int(mine)} (the default)")
+        want = s.get("shape")
+        if want is not None and (v.ndim != len(want) or any(w not in (None, h) for w, h in zip(want, v.shape))):
+            shown = "x".join("*" if w is None else str(w) for w in want)
+            raise ValueError(f"{what} {k!r} has shape {tuple(v.shape)}, but one sample's condition is ({shown})")
+
 # %% ../nbs/12_conditioning.ipynb #bab247c9
 class Guided(nn.Module):
     "Classifier-free guidance, $\\hat\\epsilon_\\varnothing + w(\\hat\\epsilon_c - \\hat\\epsilon_\\varnothing)$."
@@ -52,6 +89,7 @@ class Guided(nn.Module):
                              "or sample without guidance")
         if not isinstance(w, (int, float)) or isinstance(w, bool) or not w == w or abs(w) == float("inf"):
             raise ValueError(f"the guidance scale must be a finite number, got {w!r}")
+        check_null(model, null)   # a label past the embedding table would fail deep in the network, mid-sampling
         self.model, self.w, self.null = model, float(w), null
         # a buffer, so the weights' fingerprint tells guidance scales apart
         self.register_buffer("guidance_scale", torch.tensor(float(w), dtype=torch.float64))
@@ -77,7 +115,7 @@ class Conditions:
                  name: str,                    # what they are, for result records
                  null: dict | None = None,     # the null condition of one sample, if the table brings one
                 ):
-        rows = {len(v) for v in table.values()}
+        rows = {len(v) if v.ndim else 0 for v in table.values()}   # a 0-d tensor has no rows
         if not table or len(rows) != 1 or 0 in rows:
             raise ValueError(f"a condition table needs one or more tensors with the same number (>= 1) of rows, "
                              f"got {({k: tuple(v.shape) for k, v in table.items()})}")
@@ -115,15 +153,33 @@ def label_conditions(labels,                    # the data's labels: each drawn 
         raise ValueError("labels must be a non-empty list of whole numbers")
     return Conditions({key: labels.long()}, name)
 
-def load_conditions(path) -> Conditions:
+def load_conditions(path,
+                    model=None, # the model they are for: each tensor is checked against what it takes
+                   ) -> Conditions:
     "A user's table of conditions: a safetensors file of name -> (rows, ...) tensors, `null.NAME` the null condition."
-    from fastddss.runs import load_weights, one_line
-    try: tensors, _ = load_weights(path, (None, CONDITIONS))
+    from fastddss.runs import load_weights, one_line, weights_format
+    try:
+        fmt = weights_format(path)
+        tensors, _ = load_weights(path, (None, CONDITIONS)) if fmt in (None, CONDITIONS) else (None, None)
     except (OSError, ValueError) as e: raise ValueError(f"{one_line(e, 300)}; expected a conditions file") from None
+    if tensors is None:   # e.g. a model's weights: its tensors would be taken for conditions
+        raise ValueError(f"{path} is a {fmt} file, not a conditions file: pass a safetensors file of condition "
+                         "tensors (save_conditions writes one)")
     null = {k[5:]: v for k, v in tensors.items() if k.startswith("null.")}
     table = {k: v for k, v in tensors.items() if not k.startswith("null.")}
     if set(null) - set(table):
         raise ValueError(f"{path}: null conditions {sorted(set(null) - set(table))} name no condition")
+    for k, v in table.items():
+        if v.ndim == 0: raise ValueError(f"{path}: {k!r} is a single number; expected one row per condition")
+    for k, v in null.items():
+        if v.shape != table[k].shape[1:]:
+            raise ValueError(f"{path}: 'null.{k}' has shape {tuple(v.shape)}; expected one row of {k!r}, "
+                             f"{tuple(table[k].shape[1:])}")
+    if model is not None:
+        try:
+            check_condition(model, table, "the conditions")
+            check_null(model, null)
+        except ValueError as e: raise ValueError(f"{path}: {e}") from None
     return Conditions(table, f"the conditions of {Path(path).name}", null or None)
 
 CONDITIONS = "fastddss.conditions/1"   # the format save_conditions writes (a plain safetensors file is read too)
@@ -134,13 +190,6 @@ def save_conditions(table: dict, path, null: dict | None = None):
     return save_weights({**table, **{f"null.{k}": v for k, v in (null or {}).items()}}, path, CONDITIONS)
 
 # %% ../nbs/12_conditioning.ipynb #e0a1ead2
-def condition_spec(model) -> dict | None:
-    "What `model` takes as a condition (empty: nothing; None: not stated), through wrappers."
-    while model is not None:
-        if hasattr(model, "condition_spec"): return model.condition_spec
-        model = getattr(model, "model", None) or getattr(model, "net", None)
-    return None
-
 def check_condition(model, cond: dict | None, what: str = "the condition"):
     "Refuse, in one line, a condition `model` cannot take: unknown or missing names, labels out of range, wrong shapes."
     spec, cond = condition_spec(model), cond or {}
@@ -154,7 +203,12 @@ def check_condition(model, cond: dict | None, what: str = "the condition"):
         if k not in spec:
             raise ValueError(f"{what} names {k!r}, which this model does not take (it takes {sorted(spec)})")
         v, s = cond[k], spec[k]
-        if "classes" in s and (v.is_floating_point() or (v < 0).any() or (v >= s["classes"]).any()):
+        if "classes" in s and (v.ndim != 1 or not _whole(v)):
+            raise ValueError(f"{what} {k!r} must be a 1-D tensor of whole-number class labels, one per row, "
+                             f"got a {v.dtype} tensor of shape {tuple(v.shape)}")
+        if "shape" in s and not v.is_floating_point():
+            raise ValueError(f"{what} {k!r} must be floating point (embeddings), got {v.dtype}")
+        if "classes" in s and ((v < 0).any() or (v >= s["classes"]).any()):
             raise ValueError(f"class labels must be whole numbers in [0, {s['classes']}), got values from "
                              f"{v.min().item():g} to {v.max().item():g}")
         want = s.get("shape")
@@ -164,6 +218,10 @@ def check_condition(model, cond: dict | None, what: str = "the condition"):
                              f"but this model takes ({shown})")
 
 # %% ../nbs/12_conditioning.ipynb #1aac5d17
+# what each source of conditions is called, in the library and on the command line
+WHAT_GIVEN = dict(label="class (label=, --class)", labels="labels (labels=, --labels)",
+                  path="conditions file (path=, --conditions)")
+
 def conditions_for(model,                 # a model of the protocol (its `condition_spec` says what it takes)
                    label: int | None = None, # one class for every sample
                    labels=None,           # the data's labels, to draw from their distribution
@@ -174,10 +232,10 @@ def conditions_for(model,                 # a model of the protocol (its `condit
     given = [k for k, v in dict(label=label, labels=labels, path=path).items() if v is not None]
     if len(given) > 1: raise ValueError(f"give one source of conditions, not {' and '.join(given)}")
     if not spec:
-        if given: raise ValueError(f"this model is unconditional: it takes no {given[0]}")
+        if given: raise ValueError(f"this model is unconditional: it takes no {WHAT_GIVEN[given[0]]}; drop it")
         return None
     key = next(iter(spec)) if len(spec) == 1 else "class_labels"
-    if path is not None: c = load_conditions(path)
+    if path is not None: return load_conditions(path, model)   # checked there, naming the file
     elif label is not None: c = label_conditions([label], key, f"class {label}")
     elif labels is not None: c = label_conditions(labels, key)
     elif "classes" in spec[key]: c = class_conditions(spec[key]["classes"], key)

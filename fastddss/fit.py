@@ -16,6 +16,7 @@ from .samplers import SAMPLERS
 from .ggdm import GGDM, load_sampler, save_sampler
 from .evaluation import generate, score
 from .ddss import train_ddss
+from .conditioning import Bound
 from .ld3 import LD3Student, grid_sampler, save_grid, slack_radius, teacher_pairs, train_ld3
 from .diffusers_scheduler import to_diffusers_scheduler
 
@@ -92,8 +93,9 @@ def plan(K: int,                # the sampler's steps (= network evaluations)
         ) -> list[Candidate]:
     "The learning-free solvers, then the recipes seed by seed while the estimated seconds fit the budget."
     free, learned = free_candidates(K), learned_candidates(K, seeds, recipes)
-    spent = sum(estimate(c, s, n, repeats) for c in free) + TEACHER[1] * max(c.settings.get("pairs", 0) for c in learned) * s
-    cheapest = min(estimate(c, s, n, repeats) for c in learned)
+    pairs = max((c.settings.get("pairs", 0) for c in learned), default=0)
+    spent = sum(estimate(c, s, n, repeats) for c in free) + TEACHER[1] * pairs * s
+    cheapest = min((estimate(c, s, n, repeats) for c in learned), default=0.0)
     if spent + cheapest > budget:
         raise ValueError(f"a budget of {budget / 60:.1f} min is too small for K={K}: scoring the {len(free)} learning-free solvers and "
                          f"training the cheapest recipe take about {(spent + cheapest) / 60:.1f} min ({n} samples x {repeats} sets "
@@ -208,6 +210,20 @@ def _run(c: Candidate, model, K, real, refs, pairs, out: Path, n, repeats, condi
     except (ValueError, FloatingPointError) as e: rec["error"] = " ".join(str(e).split())[:300]
     return rec
 
+# %% ../nbs/63_fit.ipynb #0535a70d
+def _affordable(state: dict, j: int, estimated: float, budget: float, must: int) -> bool:
+    "Whether plan entry `j` still fits: the first `must` always; later ones if their estimates, corrected, do."
+    if j < must: return True
+    done = [r for r in state["records"].values() if "estimate_seconds" in r]
+    spent = sum(r.get("train_seconds", 0) + r.get("score_seconds", 0) for r in done)
+    ratio = spent / max(sum(r["estimate_seconds"] for r in done), 1.0)   # tiny runs are all overhead
+    return spent + max(ratio, 1.0) * estimated <= budget
+
+def _cached(make):
+    "`make()` once, on first use."
+    box = []
+    return lambda: box[0] if box else box.append(make()) or box[0]
+
 # %% ../nbs/63_fit.ipynb #0f8fa467
 def fit(model,               # any model of the protocol (bound to its guidance, if any)
         K: int,              # the sampler's network evaluations
@@ -230,7 +246,8 @@ def fit(model,               # any model of the protocol (bound to its guidance,
     settings = dict(model=fingerprint(model), K=K, n=n, repeats=repeats, seeds=list(seeds), budget=budget, recipes=recipes,
                     conditions=getattr(conditions, "name", None))
     state = _state(out / "fit.json", settings)
-    s = state["seconds_per_eval"] if state else seconds_per_eval(model, sample_shape(model), device)
+    timed = model if conditions is None else Bound(model, conditions.draw(0, torch.arange(32)))   # a row each
+    s = state["seconds_per_eval"] if state else seconds_per_eval(timed, sample_shape(model), device)
     cands = plan(K, s, budget, n, repeats, seeds, recipes)        # before any work: a budget too small is refused here
     state = state or dict(settings=settings, seconds_per_eval=s, plan=[c.key for c in cands], records={})
     out.mkdir(parents=True, exist_ok=True)
@@ -238,21 +255,18 @@ def fit(model,               # any model of the protocol (bound to its guidance,
     pairs = _cached(lambda: teacher_pairs(model, TEACHER[0], GRIDS[SAMPLERS[TEACHER[0]].grid](model.schedule, TEACHER[1]),
                                           pairs_n, sample_shape(model), 12345, conditions, device=device))
     bar = tqdm(cands, desc=f"fit K={K}", disable=not progress)
-    for c in bar:
+    must = len(free_candidates(K)) + 1                       # the solvers and one recipe: the least a choice needs
+    for j, c in enumerate(bar):
         bar.set_postfix_str(c.key)
         if c.key in state["records"]: continue
+        if not _affordable(state, j, estimate(c, s, n, repeats), budget, must): break   # the rest stays "not run"
         state["records"][c.key] = dict(_run(c, model, K, real, refs, pairs, out, n, repeats, conditions, device),
-                                       estimate_seconds=round(estimate(c, s, n, repeats), 1))
+                                       estimate_seconds=round(estimate(c, s, n, repeats), 3))
         save_json(state, out / "fit.json")
     state["chosen"], state["why"] = choose(list(state["records"].values()))
     _write_outputs(out, model, state, model_name)
     save_json(state, out / "fit.json")
     return state
-
-def _cached(make):
-    "`make()` once, on first use."
-    box = []
-    return lambda: box[0] if box else box.append(make()) or box[0]
 
 # %% ../nbs/63_fit.ipynb #c65cef1f
 def _write_outputs(out: Path, model, state: dict, model_name: str):

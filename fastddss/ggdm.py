@@ -230,6 +230,19 @@ def _read_sampler(path) -> GGDM:
     if bad: raise _not_a_sampler(path, f"non-finite values in {', '.join(bad)}")
     return params
 
+def _check_times(path, params: GGDM, model: nn.Module, want: str | None):
+    "Refuse a sampler whose times do not fit `model`'s schedule: it was learned for a model of other times."
+    try:
+        check_grid(params.init_ts, model.schedule)
+        with torch.no_grad(): check_grid(params.coefficients(model.schedule).ts, model.schedule)
+    except ValueError as e:
+        ts = params.init_ts
+        raise ValueError(f"{path} was learned for another model ({'teacher ' + want if want else 'other times'}): "
+                         f"its times run from {ts.min().item():g} to {ts.max().item():g}, and this model's "
+                         f"{model.schedule} takes them in [0, {model.schedule.T:g}] "
+                         f"({' '.join(str(e).split())[:80]}): use it with the "
+                         "model it was learned for, or learn one for this model (fastddss ddss)") from None
+
 def load_sampler(path, model: nn.Module | None = None) -> GGDM:
     "Load a sampler written by `save_sampler`, refusing any other file in one line; warn if `model` is not the teacher it was learned for."
     path = Path(path)
@@ -237,6 +250,7 @@ def load_sampler(path, model: nn.Module | None = None) -> GGDM:
     if not path.is_file(): raise _not_a_sampler(path, "it is a folder")
     params = _read_sampler(path)
     want = params.info.get("teacher")
+    if hasattr(model, "schedule"): _check_times(path, params, model, want)
     if model is not None and want is not None and fingerprint(model) != want:
         warnings.warn(f"{path} was learned for teacher {want}, not for this model ({fingerprint(model)}): its coefficients may not suit it")
     return params

@@ -16,9 +16,9 @@ from .parameterization import DiffusionModel, as_prediction
 from .conditioning import evaluations
 
 # %% auto #0
-__all__ = ['ASSETS', 'TEACHER_FILE', 'TEACHER', 'STUDENT', 'DENOISERS', 'DECODERS', 'MODEL_SOURCES', 'timestep_embedding',
-           'ResBlock', 'UNet', 'load_teacher', 'CountingModel', 'fingerprint', 'save_student', 'load_student',
-           'DiffusersUNet', 'diffusers_family', 'DiffusersDecoder', 'from_diffusers', 'load_diffusers',
+__all__ = ['ASSETS', 'TEACHER_FILE', 'TEACHER', 'STUDENT', 'MAX_STUDENT_STEPS', 'DENOISERS', 'DECODERS', 'MODEL_SOURCES',
+           'timestep_embedding', 'ResBlock', 'UNet', 'load_teacher', 'CountingModel', 'fingerprint', 'save_student',
+           'load_student', 'DiffusersUNet', 'diffusers_family', 'DiffusersDecoder', 'from_diffusers', 'load_diffusers',
            'diffusers_grid', 'load_model', 'sample_shape', 'decoder_of', 'image_shape', 'decode', 'encode']
 
 # %% ../nbs/20_models.ipynb #510907e5
@@ -112,6 +112,16 @@ def _floats_only(model: nn.Module, tensors: dict, path: Path):
                          f"{', '.join(bad[:3])}{more}; expected floating point weights (float32, float16 or bfloat16): "
                          "dequantize a quantized model first")
 
+def _net(cfg: dict) -> UNet:
+    "The UNet a file's config names, its sizes checked first: zero or huge channels warn, or allocate without bound."
+    ints = lambda v, hi: not isinstance(v, bool) and isinstance(v, int) and 1 <= v <= hi
+    mults = cfg.get("mults", [1])
+    if not (ints(cfg.get("in_ch", 1), 64) and ints(cfg.get("ch", 16), 4096) and isinstance(mults, (list, tuple))
+            and 1 <= len(mults) <= 8 and all(ints(m, 64) for m in mults)):
+        raise ValueError(f"net config {one_line(repr(cfg), 120)}: expected in_ch in [1, 64], ch in [1, 4096] and "
+                         "1 to 8 mults in [1, 64]")
+    return UNet(**cfg)
+
 def load_teacher(path=None,                 # a teacher file written by `export_teacher` (default: the shipped teacher)
                  device: str | torch.device = "cpu",
                 ) -> DiffusionModel:
@@ -121,7 +131,7 @@ def load_teacher(path=None,                 # a teacher file written by `export_
     tensors, meta = _model_file(path, TEACHER, what)
     try:                                       # anything wrong in what the file holds: one line naming it
         config = json.loads(meta["config"])
-        net = UNet(**config["net"])
+        net = _net(config["net"])
         info = {"config": config, "step": int(meta["step"]), **json.loads(meta.get("info", "{}"))}
     except Exception as e: raise _damaged(path, what, e) from e
     _floats_only(net, tensors, path)
@@ -165,6 +175,8 @@ def _hub_id(source) -> bool:
     p = Path(source)
     return not p.exists() and not p.suffix and str(source).count("/") == 1 and not p.parent.is_dir()
 
+MAX_STUDENT_STEPS = 10_000   # a student's N: as many as any sampler may take (0: none in particular, a reflow)
+
 def save_student(student: nn.Module,  # a DiffusionModel around the project's UNet (or any network, loaded back with like=)
                  path,
                  N: int,              # its number of steps (0: none in particular, e.g. a reflow)
@@ -188,6 +200,8 @@ def load_student(path,                        # a file written by `save_student`
         base, cfg, N, info = json.loads(meta.get("base", "null")), json.loads(meta["net_config"]), int(meta["N"]), json.loads(meta["info"])
         where = None if base is None or isinstance(base, str) else [base["path"], str(path.resolve().parent / base["relative"])]
     except Exception as e: raise _damaged(path, what, e) from e
+    if not 0 <= N <= MAX_STUDENT_STEPS:   # N sizes what is sampled: a planted N would allocate without bound
+        raise _damaged(path, what, ValueError(f"its step count N={N} lies outside [0, {MAX_STUDENT_STEPS}]"))
     if like is None and base is not None:           # a student of a loaded model (a diffusers folder, a file): its architecture
         found = base if where is None else next((w for w in where if Path(w).exists()), None)   # a str: a hub id
         if found is None:
@@ -201,7 +215,7 @@ def load_student(path,                        # a file written by `save_student`
                                                 "pass a model of its architecture as like=") from None
     if like is None and cfg is None: raise ValueError(f"{path} holds a student of a custom network: pass a model of its architecture as like=")
     try:
-        model = (DiffusionModel(UNet(**cfg), CosineSchedule(), prediction=meta["prediction"]) if like is None
+        model = (DiffusionModel(_net(cfg), CosineSchedule(), prediction=meta["prediction"]) if like is None
                  else copy.deepcopy(as_prediction(like, meta["prediction"])))   # an ε-teacher's student answers in v
     except Exception as e: raise _damaged(path, what, e) from e
     _floats_only(model, tensors, path)
@@ -266,9 +280,10 @@ def _conditions_of(unet, classes: int | None) -> tuple[dict, dict | None]:
     spec = {}
     if kind == "UNet2DConditionModel": spec["encoder_hidden_states"] = {"shape": (None, cfg.cross_attention_dim)}
     if kind == "DiTTransformer2DModel":   # DiT's extra label embedding, index num_embeds_ada_norm, is its null class
-        n = cfg.num_embeds_ada_norm
-        return {"class_labels": {"classes": classes or n}}, {"class_labels": torch.tensor(n)}
-    if cfg.get("num_class_embeds") is not None: spec["class_labels"] = {"classes": classes or cfg.num_class_embeds}
+        n = cfg.num_embeds_ada_norm     # `table`: the embedding table's rows, which bound any null label
+        return {"class_labels": {"classes": classes or n, "table": n + 1}}, {"class_labels": torch.tensor(n)}
+    if cfg.get("num_class_embeds") is not None:
+        spec["class_labels"] = {"classes": classes or cfg.num_class_embeds, "table": cfg.num_class_embeds}
     return spec, None
 
 # %% ../nbs/20_models.ipynb #8a4a81ab
@@ -440,6 +455,15 @@ def load_model(source=None,                    # None (the shipped teacher), a w
                like: nn.Module | None = None,  # for a student of a custom network: a model of its architecture
               ) -> nn.Module:
     "Any model this library can sample, as a model of the protocol in eval mode with gradients off; `.source` says where it came from."
+    if source is not None and not isinstance(source, (str, os.PathLike)):
+        raise ValueError(f"load_model takes a path, a hub id or None (the shipped teacher), "
+                         f"got {type(source).__name__}")
+    if isinstance(source, str) and not source.strip():   # Path("") is the current folder: never what was meant
+        raise ValueError(f"the model source {source!r} is empty: pass a file, a folder or a hub id, "
+                         "or None for the shipped teacher")
+    try: torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device {device!r} is not a torch device: expected e.g. 'cpu', 'cuda' or 'cuda:0'") from None
     if source is None: return load_teacher(device=device)
     model = _load_model(source, device, like)
     model.source = str(Path(source).resolve()) if Path(source).exists() else str(source)   # recorded by the students made from it

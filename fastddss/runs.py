@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_runs.ipynb #9ebe29c3
 from __future__ import annotations
-import contextlib, json, math, os, re, shutil, signal, socket, threading, time
+import contextlib, json, math, os, re, shutil, signal, socket, threading, time, warnings
 from pathlib import Path
 import torch
 from torch import nn
@@ -98,7 +98,10 @@ def save_json(obj, path):
 
 def load_checkpoint(path, map_location=None):
     "Read a checkpoint written by `save_atomic`, tensors and plain data only (no code runs from the file); a corrupt, truncated or foreign file gets an error that says what to do."
-    try: return torch.load(path, map_location=map_location, weights_only=True)
+    try:
+        with warnings.catch_warnings():   # torch warns of a foreign pickle's protocol; our one error line says it all
+            warnings.simplefilter("ignore")
+            return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:
         raise ValueError(f"checkpoint {path} is unreadable ({type(e).__name__}: {one_line(e, 100)}): it is corrupt, truncated or "
                          "not a fastddss checkpoint; delete it to start the run over, or restore it from a backup") from e
@@ -235,7 +238,8 @@ def load_weights(path,
     formats = (formats,) if isinstance(formats, str) else tuple(formats)
     fmt = weights_format(path)
     if fmt not in formats:
-        raise ValueError(f"{path} holds {fmt or 'no fastddss format'}, not {' or '.join(formats)}: pass a file of that kind")
+        wanted = " or ".join(f or "a plain safetensors file" for f in formats)
+        raise ValueError(f"{path} holds {fmt or 'no fastddss format'}, not {wanted}: pass a file of that kind")
     with safe_open(str(path), "pt") as f: meta = dict(f.metadata() or {})
     return load_file(str(path)), meta
 
@@ -268,15 +272,31 @@ def _state(objects: dict) -> dict:
     return {k: unwrap(o).state_dict() for k, o in objects.items() if o is not None}
 
 # %% ../nbs/01_runs.ipynb #4065bc3e
-def _resume(path, objects: dict, config: dict) -> dict:
+def _not_this_run(path, why: str) -> ValueError:
+    "The one line for a checkpoint that does not fit this run: damaged, tampered with, or another run's."
+    return ValueError(f"checkpoint {path} is not this run's or is damaged ({why}): delete it to start the run over, "
+                      "or restore it from a backup")
+
+def _resume(path, objects: dict, config: dict,
+            steps: int | None = None, # the run's updates in all: a checkpoint's step must lie in [0, steps]
+           ) -> dict:
     "The run's progress: a fresh start, or the checkpoint's, its settings checked and its states loaded into `objects`."
     ck = dict(config=config, step=0, losses=[], seconds=0.0)
     if path.exists():
         saved = load_checkpoint(path, map_location=next(unwrap(objects["model"]).parameters()).device)
+        if not isinstance(saved, dict): raise _not_this_run(path, f"it holds a {type(saved).__name__}, not a dict")
         check_settings(path, saved.get("config", {}), config)
-        for k, o in objects.items():
-            if o is not None: unwrap(o).load_state_dict(saved["state"][k])
-        ck.update(step=saved["step"], losses=saved["losses"], seconds=saved["seconds"])
+        step, top = saved.get("step"), steps if steps is not None else float("inf")
+        if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= top:
+            raise _not_this_run(path, f"its step is {one_line(repr(step), 40)}, expected a whole number in [0, {top}]")
+        if not isinstance(saved.get("losses"), list) or not isinstance(saved.get("seconds"), (int, float)):
+            raise _not_this_run(path, "its losses or seconds are missing")
+        for k, o in objects.items():   # a tampered state (shapes, names) would otherwise fail deep inside torch
+            if o is None: continue
+            try: unwrap(o).load_state_dict(saved["state"][k])
+            except (RuntimeError, KeyError, TypeError, ValueError, IndexError) as e:
+                raise _not_this_run(path, f"its {k} state does not fit: {one_line(e, 120)}") from e
+        ck.update(step=step, losses=saved["losses"], seconds=saved["seconds"])
     return ck
 
 def _update(loss_fn, step: int, gen, model, opt, sched, ema, clip, sync) -> float | str:
@@ -317,7 +337,7 @@ def train_loop(loss_fn,                 # loss_fn(step, generator) -> this rank'
               ) -> dict:
     "Run (or continue) `steps` updates with checkpoints; returns the last checkpoint: config, step, losses, seconds, state."
     path, objects = Path(out_dir) / "checkpoint.pt", dict(model=model, opt=opt, sched=sched, ema=ema, **(extra or {}))
-    ck = _resume(path, objects, config)
+    ck = _resume(path, objects, config, steps)
     gdev = generator_device or next(unwrap(model).parameters()).device
 
     def save():

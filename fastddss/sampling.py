@@ -12,8 +12,8 @@ from .schedules import check_grid
 from .parameterization import bcast, denoise
 
 # %% auto #0
-__all__ = ['StepFn', 'ddpm_posterior', 'ddim_noise_scale', 'ddim_step', 'to_model_dtype', 'step_noise', 'sample_loop', 'ddim',
-           'ddpm']
+__all__ = ['StepFn', 'ddpm_posterior', 'ddim_noise_scale', 'ddim_step', 'to_model_dtype', 'step_noise', 'check_protocol',
+           'sample_loop', 'check_eta', 'ddim', 'ddpm']
 
 # %% ../nbs/30_ddim.ipynb #02fda6c4
 def ddpm_posterior(x, z_t, alpha_t, sigma_t, alpha_s, sigma_s) -> tuple[Tensor, Tensor]:
@@ -62,6 +62,12 @@ def step_noise(noise, i: int, like: Tensor, generator: torch.Generator | None = 
 # %% ../nbs/30_ddim.ipynb #f192138e
 StepFn = Callable  # (z, x̂, ε̂, α_t, σ_t, α_s, σ_s) -> (mean of z_s, noise scale c)
 
+def check_protocol(model):
+    "Refuse, in one line, what is not a model of the protocol: callable as `model(z, t)`, with schedule and prediction."
+    if not callable(model) or not hasattr(getattr(model, "schedule", None), "T") or not hasattr(model, "prediction"):
+        raise ValueError(f"expected a model of the protocol (e.g. load_model() or a DiffusionModel: model(z, t) with "
+                         f".schedule and .prediction), got {type(model).__name__}")
+
 def sample_loop(model,          # a model following the protocol of `fastddss.parameterization`
                 z: Tensor,      # initial state at ts[0], shape (batch, ...)
                 ts,             # decreasing time grid $t_0 > \dots > t_K$
@@ -74,6 +80,7 @@ def sample_loop(model,          # a model following the protocol of `fastddss.pa
                 progress: bool = False,   # show a progress bar
                ):
     "Walk the grid `ts` from `z`, applying `step` to the model's $(\\hat x, \\hat\\epsilon)$ at each time, in the model's dtype."
+    check_protocol(model)
     ts, z = check_grid(ts, model.schedule), to_model_dtype(model, z)
     K = len(ts) - 1
     if noise is not None and len(noise) != K:
@@ -89,12 +96,20 @@ def sample_loop(model,          # a model following the protocol of `fastddss.pa
     return (z, torch.stack(states)) if trajectory else z
 
 # %% ../nbs/30_ddim.ipynb #96812431
+def check_eta(eta) -> float:
+    "DDIM's noise scale η as a float, refused in one line unless one number in [0, 1] (a 0-d tensor is one)."
+    if isinstance(eta, Tensor) and eta.numel() == 1 and eta.is_floating_point(): eta = eta.item()
+    if isinstance(eta, bool) or not isinstance(eta, (int, float)):   # a str or a vector would fail the comparison
+        raise ValueError(f"eta must be one number in [0, 1] (0: DDIM, 1: DDPM), got {' '.join(repr(eta).split())[:60]}")
+    if not 0 <= eta <= 1: raise ValueError(f"eta must lie in [0, 1], got {eta}")   # NaN too
+    return float(eta)
+
 def ddim(model, z: Tensor, ts, *,
          eta: float = 0.0,  # noise scale η in [0, 1]: 0 is deterministic DDIM, 1 is DDPM's ancestral step
          **kw,              # noise, generator, callback, trajectory, progress: see `sample_loop`
         ):
     "DDIM (Song et al. 2021, Eq. 12) over the time grid `ts`: one network evaluation per step."
-    if not 0 <= eta <= 1: raise ValueError(f"eta must lie in [0, 1], got {eta}")
+    eta = check_eta(eta)
     def step(z, x0, eps, alpha_t, sigma_t, alpha_s, sigma_s):
         c = ddim_noise_scale(alpha_t, sigma_t, alpha_s, sigma_s, eta)
         return ddim_step(x0, eps, alpha_s, sigma_s, c), c

@@ -100,11 +100,25 @@ class CosineSchedule(Schedule):
         return 2 / math.pi * torch.atan(torch.exp(-_f64(lam) / 2))
 
 # %% ../nbs/10_schedules.ipynb #3768023b
+def _short(x, n: int = 60) -> str:
+    "`repr(x)` on one line, at most `n` characters: for messages that quote what was given."
+    return " ".join(repr(x).split())[:n]
+
 def check_grid(ts,                     # time grid $t_0 > \dots > t_K$
                schedule: Schedule,     # the schedule whose $[0, T]$ the times must lie in
               ) -> Tensor:
     "Validate a time grid and return it as a float64 vector: strictly decreasing, inside $[0, T]$, $K \\ge 1$ steps, in the schedule's units."
-    ts = _f64(ts)
+    if getattr(schedule, "T", None) is None:   # e.g. a model without one: say so, not AttributeError
+        raise ValueError(f"a time grid is checked against a schedule (e.g. model.schedule), "
+                         f"got {type(schedule).__name__}")
+    dtype = str(getattr(ts, "dtype", ""))   # a tensor's or an array's: complex would be cast to real, with a warning
+    if isinstance(ts, (str, bytes)) or "complex" in dtype or dtype.endswith("bool"):
+        raise ValueError(f"a time grid must be a 1-D list or tensor of real times, got {_short(ts)}: "
+                         "make one with linear_grid(schedule, K)")
+    try: ts = _f64(ts)
+    except (TypeError, ValueError, RuntimeError) as e:   # a list of strings, nested lists of several lengths, ...
+        raise ValueError(f"a time grid must be a 1-D list or tensor of real times, got {_short(ts)} "
+                         f"({type(e).__name__}): make one with linear_grid(schedule, K)") from None
     if ts.ndim != 1 or len(ts) < 2:
         raise ValueError(f"a time grid needs K >= 1 steps, i.e. a 1-D list of at least 2 times; got shape {tuple(ts.shape)}")
     if not torch.isfinite(ts).all() or (ts < 0).any() or (ts > schedule.T).any():

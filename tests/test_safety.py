@@ -172,6 +172,32 @@ ROWS = [  # (argv, what the one line must say)
     (["sample", "--ggdm", "", "--out", "x.png"], "argument --ggdm: is empty"),
     (["ddss", "--lr", "-1e-3", "--out", "d"], "argument --lr: must be a finite number > 0, got -1e-3"),
     (["sample", "-n", "-1e3", "--out", "x.png"], "argument -n/--num-samples: expected an integer, got '-1e3'"),
+    # probe of 2026-12-07, 1: a training batch beyond this machine's memory, refused before any work
+    (["train-teacher", "--batch-size", str(10**9), "--out", "d"], "--batch-size 1,000,000,000: 1080 float32 copies"),
+    (["distill", "--batch-size", str(10**9), "--out", "d"], "--batch-size 1,000,000,000: 1080 float32 copies"),
+    (["reflow", "--batch-size", str(10**9), "--eval-n", "0", "--out", "d"],
+     "--batch-size 1,000,000,000: 1080 float32 copies"),
+    # 2, 4: sample counts capped at the argument, before any work
+    (["cifar10", "-n", str(10**12), "--out", "c"], "argument -n/--num-samples: must be at most 10,000,000"),
+    (["eval", "--steps", "1", "-n", str(10**12), "--out", "e.json"],
+     "argument -n/--num-samples: must be at most 10,000,000"),
+    (["sample", "-n", str(2**63 - 1), "--out", "pngs"], "argument -n/--num-samples: must be at most 10,000,000"),
+    (["ddss", "--eval-n", str(10**12), "--out", "d"], "argument --eval-n: must be at most 10,000,000"),
+    (["redi", "--eval-n", str(10**12), "--out", "d"], "argument --eval-n: must be at most 10,000,000"),
+    (["reflow", "--eval-n", str(10**12), "--out", "d"], "argument --eval-n: must be at most 10,000,000"),
+    # 3: a learned GGDM sampler's K x K coefficients
+    (["ddss", "--steps", "5000", "--out", "d"], "argument --steps: must be at most 1,000, got 5,000"),
+    (["ld3", "--sampler", "ggdm", "--steps", "2000", "--out", "d"],
+     "--steps 2,000: a GGDM sampler's coefficients are K x K"),
+    (["fit", "--steps", "5000", "--out", "d"], "argument --steps: must be at most 1,000"),
+    # 11: the only labels are the embedded digits'
+    (["eval", "--model", str(ASSETS / "latent_mnist"), "--labels", "data", "--data", "cutpng", "--out", "e.json"],
+     "--labels data draws the embedded digits' labels, the only ones fastddss has; --data cutpng brings none"),
+    # 12: guidance bounded at the argument; a name with a space quoted as given
+    (["sample", "--guidance", "1e30", "--out", "x.png"], "argument --guidance: must be a finite number with |w| <="),
+    (["sample", "--guidance", "-1e30", "--out", "x.png"], "argument --guidance: must be a finite number with |w| <="),
+    (["sample", "--guidance", "nan", "--out", "x.png"], "argument --guidance: must be a finite number"),
+    (["sample", "--out", " .png"], "--out ' .png': the name begins or ends with white space"),
 ]
 
 @pytest.mark.parametrize("argv, message", ROWS, ids=[" ".join(r[0])[:60] for r in ROWS])
@@ -352,3 +378,76 @@ def test_force_through_a_link_swaps_the_folder_it_points_to(place, capsys):
     console(["sample", "-n", "2", "--steps", "1", "--out", "link", "--force"])
     assert Path("link").is_symlink() and sorted(p.name for p in Path("pngs").iterdir()) == ["00000.png", "00001.png"]
     assert sorted(p.name for p in place.iterdir() if p.name.startswith(".")) == []      # no staging folder, .old, lock
+
+GOOD = dict(method="DDIM linear", family="learning-free", model="m", sampler="ddim", hyper={}, grid="linear",
+            times=[1.0, 0.0], K=1, nfe=1, n=10, seed=0, step_noise="per-sample", ranks=1, feature_net="f",
+            reference="r", fid=3.0, kid_x1e3=1.0, inception_score=None, seconds=1.0, device="cpu", train_seconds=0.0,
+            provenance={})
+IMPOSSIBLE = [("fid", -1, "fid is -1"), ("fid", 1e308, "fid is 1e+308"), ("method", None, "method is null"),
+              ("method", 5, "method is 5"), ("n", 0, "n is 0"), ("K", -1, "K is -1"), ("times", "x", 'times is "x"'),
+              ("nfe", 1e308, "nfe is 1e+308"), ("kid_x1e3", float("nan"), "kid_x1e3 is NaN"),
+              ("family", "x", 'family is "x"')]
+
+@pytest.mark.parametrize("field, value, said", IMPOSSIBLE, ids=[f"{f}={v!r}" for f, v, _ in IMPOSSIBLE])
+def test_compare_refuses_an_impossible_record(place, capsys, field, value, said):
+    "A results file holding a record no run can make (probe 9) is refused, naming the file, the record and the field."
+    from fastddss.evaluation import RESULTS_FORMAT
+    doc = dict(format=RESULTS_FORMAT, what="w", how="h", records=[GOOD, {**GOOD, field: value}])
+    Path("results/r.json").write_text(json.dumps(doc))
+    before = snapshot(place)
+    line = refused(["compare", "--results", "results", "--out", "c.md", "--plot", "c.png"], capsys)
+    assert "results/r.json holds a record that is not a Result (record 1: " + said in line, line
+    assert snapshot(place) == before
+
+def test_compare_names_a_number_too_long_to_read(place, capsys):
+    "An integer of 5,000 digits stops JSON with Python's conversion limit: the file is named (probe 9)."
+    from fastddss.evaluation import RESULTS_FORMAT
+    text = json.dumps(dict(format=RESULTS_FORMAT, records=[GOOD])).replace('"nfe": 1', '"nfe": ' + "9" * 5000)
+    Path("results/r.json").write_text(text)
+    before = snapshot(place)
+    line = refused(["compare", "--results", "results", "--out", "c.md"], capsys)
+    assert "--results: results/r.json holds a number too long to read" in line, line
+    assert snapshot(place) == before
+
+def test_a_full_disk_is_named_and_leaves_no_run_folder(place, capsys, monkeypatch):
+    "A full disk (simulated at the first write, the folder made): one line naming the output, no folder left (probe 12)"
+    import errno
+    import fastddss.cli
+    def full(obj, path):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(fastddss.cli, "save_json", full)
+    before = snapshot(place)
+    line = refused(["redi", "--steps", "2", "--kb-size", "2", "--kb-steps", "0,1", "--jumps", "0:1:1", "--eval-n", "0",
+                    "--out", "r", "--quiet"], capsys)
+    assert "the disk is full (no space left on device) writing r: free some space" in line, line
+    def no_room(path, write, **kw): raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(fastddss.cli, "atomic_write", no_room)
+    line = refused(["sample", "-n", "2", "--steps", "1", "--out", "pngs"], capsys)
+    assert "the disk is full (no space left on device) writing pngs" in line, line
+    assert snapshot(place) == before
+
+def test_cifar10_resume_redraws_damaged_samples(tmp_path, monkeypatch):
+    "--resume counts only whole PNGs of the right size and mode: junk, a wrong size, a cut file are redrawn (probe 10)."
+    from PIL import Image
+    monkeypatch.chdir(tmp_path)
+    args = ["cifar10", "--model", str(ASSETS / "ddpm_mnist32"), "-n", "4", "--steps", "1", "--no-fid", "--out", "c"]
+    console(args)
+    good = Path("c/samples/00000.png").read_bytes()
+    Path("c/samples.json").unlink()
+    Path("c/samples/00001.png").write_bytes(b"junk")
+    Image.new("L", (28, 28)).save("c/samples/00002.png")
+    Path("c/samples/00003.png").write_bytes(Path("c/samples/00003.png").read_bytes()[:60])
+    console(args + ["--resume"])
+    assert json.loads(Path("c/samples.json").read_text())["drawn_now"] == 3
+    for j in range(4):
+        with Image.open(f"c/samples/{j:05d}.png") as im:
+            im.load()
+            assert im.size == (32, 32) and im.mode == "L"
+    assert Path("c/samples/00000.png").read_bytes() == good
+
+def test_distill_scores_the_students_its_rounds_make(place):
+    "--from-steps 2 --to-steps 1 with the default --eval-steps scores the one student it makes, not 8,4,2,1 (probe 12)."
+    console(["distill", "--from-steps", "2", "--to-steps", "1", "--steps-per-round", "1", "--batch-size", "2",
+             "--eval-n", "2", "--out", "pd", "--quiet"])
+    assert [(r["K"], r["n"]) for r in json.loads(Path("pd/eval.json").read_text())["records"]] == [(1, 2)]
