@@ -15,7 +15,8 @@ held once the model was built (CPU), or torch.cuda.max_memory_allocated (GPU). T
 """
 import argparse, json, os, resource, subprocess, sys, time
 
-CIFAR10_UNET = dict(sample_size=32, in_channels=3, out_channels=3, layers_per_block=2, block_out_channels=(128, 256, 256, 256),
+CIFAR10_UNET = dict(sample_size=32, in_channels=3, out_channels=3, layers_per_block=2,
+                    block_out_channels=(128, 256, 256, 256),
                     down_block_types=("DownBlock2D", "AttnDownBlock2D", "DownBlock2D", "DownBlock2D"),
                     up_block_types=("UpBlock2D", "UpBlock2D", "AttnUpBlock2D", "UpBlock2D"), dropout=0.1, norm_eps=1e-6,
                     norm_num_groups=32, flip_sin_to_cos=False, freq_shift=1, downsample_padding=0)
@@ -48,7 +49,8 @@ def child(method, K, batch_size, iters, device):
             real = torch.cat([net.features(torch.rand(4, *shape, generator=g).to(device) * 2 - 1) for _ in range(16)])
         def update():
             params = GGDM(linear_grid(model.schedule, K), "ggdm+pred+time").to(device)
-            z, noise = torch.randn(batch_size, *shape, generator=g).to(device), torch.randn(K, batch_size, *shape, generator=g).to(device)
+            z = torch.randn(batch_size, *shape, generator=g).to(device)
+            noise = torch.randn(K, batch_size, *shape, generator=g).to(device)
             ddss_loss(model, params, z, noise, net.features, real, remat=True).backward()
     elif method == "ld3":
         from fastddss.ld3 import LD3Student
@@ -77,7 +79,8 @@ def child(method, K, batch_size, iters, device):
         z, t = torch.randn(8, *shape).to(device), torch.full((8,), 0.5, dtype=torch.float64, device=device)
         model(z, t); sync(); t1 = time.perf_counter(); model(z, t); sync()
         call = (time.perf_counter() - t1) / 8
-    print(json.dumps(dict(method=method, K=K, seconds=sec, peak_mb=(peak(device) - base) / 2**20, params=params_n, call=call)))
+    mb = (peak(device) - base) / 2**20
+    print(json.dumps(dict(method=method, K=K, seconds=sec, peak_mb=mb, params=params_n, call=call)))
 
 def extrapolate(res, K, batch_size):
     "Minutes of a default fit at K from the measured updates (linear in the batch) and network calls."
@@ -105,9 +108,10 @@ if __name__ == "__main__":
     res = {}
     for K in map(int, a.Ks.split(",")):
         for method in ("ddss", "ld3", "distill"):
-            out = subprocess.run([sys.executable, __file__, "--child", method, str(K), "--batch-size", str(a.batch_size),
-                                  "--iters", str(a.iters), "--device", a.device], capture_output=True, text=True, check=True,
-                                 env={**os.environ, "MALLOC_MMAP_THRESHOLD_": "16384"}).stdout   # freed buffers go back to the OS
+            cmd = [sys.executable, __file__, "--child", method, str(K), "--batch-size", str(a.batch_size),
+                   "--iters", str(a.iters), "--device", a.device]
+            env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "16384"}              # freed buffers go back to the OS
+            out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stdout
             r = res[method, K] = json.loads(out.strip().splitlines()[-1])
             what = {"ddss": f"DDSS iteration (batch {a.batch_size})", "ld3": "LD3 update (2 pairs)",
                     "distill": f"distillation update (batch {a.batch_size})"}[method]
@@ -116,5 +120,6 @@ if __name__ == "__main__":
           f"{1e3 * min(r['call'] for r in res.values()):.1f} ms on {a.device}")
     for K in map(int, a.Ks.split(",")):
         score, ddss, ld3, total = extrapolate(res, K, a.batch_size)
-        print(f"K={K:3d}: a default fit would take about {total:,.0f} min on {a.device} (scoring the solvers {score:,.0f}, "
+        print(f"K={K:3d}: a default fit would take about {total:,.0f} min on {a.device} "
+              f"(scoring the solvers {score:,.0f}, "
               f"each DDSS recipe {ddss:,.0f}, each LD3 recipe {ld3:,.0f})")

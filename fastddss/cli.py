@@ -28,7 +28,8 @@ from .evaluation import (FAMILIES, RESULTS_FORMAT, load_results, save_results, R
 from .report import MAIN_METHODS, collect, pivot, plot_fid_vs_nfe
 from .teacher import export_teacher, train_teacher
 from .ddss import sampler_from_checkpoint, train_ddss
-from .ld3 import DISTANCES, LD3Student, default_sampler, load_grid, save_grid, slack_radius, teacher_pairs, train_ld3
+from .ld3 import (DISTANCES, LD3Student, default_sampler, load_grid, save_grid, slack_radius, teacher_pairs,
+                          train_ld3)
 from .solvers import ggdm_at_dpm_solver_pp
 from .distill import WEIGHTINGS, distill
 from .flow import make_pairs, train_flow
@@ -656,8 +657,8 @@ def _ld3_run(a, out: Path):
     _claim(out, a)
     teacher_grid = _grid(SAMPLERS[a.teacher_sampler].grid, model, a.teacher_steps)
     with torch.no_grad(), _user_error():
-        z, x, cond = teacher_pairs(model, a.teacher_sampler, teacher_grid, 2 * n, shape, derive_seed(a.seed, 77), conditions,
-                                   device=a.device)
+        z, x, cond = teacher_pairs(model, a.teacher_sampler, teacher_grid, 2 * n, shape, derive_seed(a.seed, 77),
+                                   conditions, device=a.device)
         sampler = GGDM(grid0, a.variant or "ggdm+pred+time", backbone=a.backbone or "ddim") if a.sampler == "ggdm" else a.sampler
         student = LD3Student(sampler, None if a.sampler == "ggdm" else grid0, n, shape, slack_radius(shape, a.steps, a.gamma)).to(a.device)
     ck = train_ld3(model, student, z[:n], x[:n], z[n:], x[n:], out, iters=a.iters, batch_size=a.batch_size, lr=a.lr, seed=a.seed,
@@ -781,11 +782,12 @@ def _fit_args(p):
     _data_arguments(p, "(the choice is made on its loss role, reported on its eval role)")
 
 # %% ../nbs/61_cli.ipynb #780fe3fb
-@_command("fit", _fit_args, "find the best sampler for a model at K steps: learned recipes against every solver; resumable",
+@_command("fit", _fit_args, "find the best sampler for a model at K steps: learned recipes against every solver",
           "Train the candidate recipes the budget holds (KID and teacher matching, on DPM-Solver++'s times and on the whole "
           "GGDM), score them and every learning-free solver on held-out noise with error bars, and keep the best: a learned "
           "sampler only when its interval is apart from the best solver's. Writes OUT/sampler.safetensors or OUT/grid.json, "
-          "OUT/scheduler/ (diffusers) where the sampler has a GGDM form, and OUT/report.md. A killed fit continues with --resume.")
+          "OUT/scheduler/ (diffusers) where the sampler has a GGDM form, and OUT/report.md. A killed fit continues with "
+          "--resume.")
 def _fit_cmd(a):
     "Plan, train, score and choose, in the run folder's lock."
     _one_process("fit")
@@ -800,7 +802,7 @@ def _fit_run(a, out: Path):
     model, conditions = _conditioned(a, model)
     _fits("--n", a.n, sample_shape(model), 2)
     real, refs = _data(a, model), {role: _reference(a, model, role) for role in ("loss", "eval")}
-    _claim(out, a, steps=a.steps, n=a.n, repeats=a.repeats, budget=a.budget, seeds=a.seeds)
+    _claim(out, a, steps=a.steps, n=a.n, repeats=a.repeats)      # --budget and --seeds may grow on a --resume
     with _user_error():
         state = fit(model, a.steps, real, refs, out, budget=60 * a.budget, n=a.n, repeats=a.repeats, seeds=a.seeds,
                     conditions=conditions, device=a.device, progress=not a.quiet, model_name=_model_name(a.model))
@@ -811,8 +813,8 @@ def _fit_run(a, out: Path):
 
 # %% ../nbs/61_cli.ipynb #1c6395ba
 def _export_args(p):
-    p.add_argument("sampler", help="a sampler file (.safetensors: ddss, ld3 --sampler ggdm, fit) or a DDIM or DPM-Solver++ "
-                   "grid file (.json: ld3, fit)")
+    p.add_argument("sampler", help="a sampler file (.safetensors: ddss, ld3 --sampler ggdm, fit) or a DDIM or "
+                   "DPM-Solver++ grid file (.json: ld3, fit)")
     p.add_argument("--model", default=None, type=_source, help="the model it samples (default: the shipped teacher)")
     p.add_argument("--out", default="scheduler", help="the scheduler folder to write")
     p.add_argument("--force", action="store_true", help="replace an existing --out")

@@ -52,7 +52,8 @@ RECIPES = {   # name -> settings, in the order of how often each won the loss x 
     "KID × DPM-Solver++ times": dict(kind="ddss", variant="time", backbone="dpm++", iters=80, batch_size=64, lr=3e-2),
     "LD3 × DPM-Solver++ times": dict(kind="ld3", sampler="dpm++", pairs=200, iters=300, lr=5e-3),
     "teacher × GGDM+PRED+TIME": dict(kind="ld3", sampler="ggdm", pairs=200, iters=300, lr=5e-3),
-    "KID × GGDM+PRED+TIME": dict(kind="ddss", variant="ggdm+pred+time", backbone="ddim", iters=80, batch_size=64, lr=3e-2),
+    "KID × GGDM+PRED+TIME": dict(kind="ddss", variant="ggdm+pred+time", backbone="ddim", iters=80, batch_size=64,
+                                 lr=3e-2),
 }
 TEACHER = ("dpm", 30)   # LD3's many-step teacher: DPM-Solver-3 in 30 evaluations on its linear grid
 
@@ -78,7 +79,8 @@ def estimate(c: Candidate, s: float, n: int, repeats: int) -> float:
     nfe = SAMPLERS[c.sampler].nfe(c.steps) if c.kind == "free" else c.steps
     cost = repeats * n * nfe * s
     st, K = c.settings, c.steps
-    if c.kind == "ddss": cost += st["iters"] * st["batch_size"] * 4 * K * s + (st["iters"] // 10 + 1) * st.get("val_n", 500) * K * s
+    if c.kind == "ddss":
+        cost += st["iters"] * st["batch_size"] * 4 * K * s + (st["iters"] // 10 + 1) * st.get("val_n", 500) * K * s
     if c.kind == "ld3": cost += st["iters"] * 2 * 4 * K * s + (st["iters"] // 10 + 1) * st["pairs"] // 2 * K * s
     return 1.1 * cost
 
@@ -97,9 +99,10 @@ def plan(K: int,                # the sampler's steps (= network evaluations)
     spent = sum(estimate(c, s, n, repeats) for c in free) + TEACHER[1] * pairs * s
     cheapest = min((estimate(c, s, n, repeats) for c in learned), default=0.0)
     if spent + cheapest > budget:
-        raise ValueError(f"a budget of {budget / 60:.1f} min is too small for K={K}: scoring the {len(free)} learning-free solvers and "
-                         f"training the cheapest recipe take about {(spent + cheapest) / 60:.1f} min ({n} samples x {repeats} sets "
-                         f"each): raise the budget to that, or lower the samples per set")
+        need = (spent + cheapest) / 60
+        raise ValueError(f"a budget of {budget / 60:.1f} min is too small for K={K}: scoring the {len(free)} "
+                         f"learning-free solvers and training the cheapest recipe take about {need:.1f} min ({n} "
+                         f"samples x {repeats} sets each): raise the budget to that, or lower the samples per set")
     chosen = list(free)
     for c in learned:
         e = estimate(c, s, n, repeats)
@@ -114,8 +117,9 @@ def _train(c: Candidate, model, K: int, real, loss_net, pairs, folder: Path, con
     st, grid0 = c.settings, GRIDS["linear"](model.schedule, K)
     if c.kind == "ddss":
         params = GGDM(grid0, st["variant"], backbone=st["backbone"])
-        train_ddss(model, params, real, folder, iters=st["iters"], batch_size=st["batch_size"], lr=st["lr"], seed=c.seed,
-                   val_n=st.get("val_n", 500), feature_net=loss_net, conditions=conditions, device=device, progress=False)
+        train_ddss(model, params, real, folder, iters=st["iters"], batch_size=st["batch_size"], lr=st["lr"],
+                   seed=c.seed, val_n=st.get("val_n", 500), feature_net=loss_net, conditions=conditions, device=device,
+                   progress=False)
         return params.eval()
     z, x, cond = pairs
     n, shape = len(z) // 2, tuple(z.shape[1:])
@@ -123,8 +127,8 @@ def _train(c: Candidate, model, K: int, real, loss_net, pairs, folder: Path, con
     grid = None if st["sampler"] == "ggdm" else GRIDS[SAMPLERS[st["sampler"]].grid](model.schedule, K)
     student = LD3Student(sampler, grid, n, shape, slack_radius(shape, K)).to(device)
     half = lambda rows: None if cond is None else {k: v[rows] for k, v in cond.items()}
-    train_ld3(model, student, z[:n], x[:n], z[n:], x[n:], folder, iters=st["iters"], lr=st["lr"], seed=c.seed, progress=False,
-              cond=half(slice(0, n)), cond_val=half(slice(n, None)))
+    train_ld3(model, student, z[:n], x[:n], z[n:], x[n:], folder, iters=st["iters"], lr=st["lr"], seed=c.seed,
+              progress=False, cond=half(slice(0, n)), cond_val=half(slice(n, None)))
     if student.params is not None: return student.params.eval()
     return grid_sampler(st["sampler"], student.times().detach().cpu(), student.hyper).eval()
 
@@ -157,7 +161,7 @@ def _apart(a: dict, b: dict, on: str) -> bool:
     return a[f"{on}_fid"] + a[f"{on}_fid_std"] < b[f"{on}_fid"] - b[f"{on}_fid_std"]
 
 def choose(records: list[dict], on: str = "loss") -> tuple[dict, str]:
-    "The record to ship and why: the best learned one if it is apart from the best learning-free one on `on`, else that solver."
+    "The record to ship and why: the best learned one if apart from the best solver on network `on`, else that solver."
     ok = [r for r in records if "error" not in r]
     free = [r for r in ok if r["kind"] == "free"]
     if not free: raise ValueError("no learning-free solver gave finite samples at these steps: nothing to compare with")
@@ -165,7 +169,8 @@ def choose(records: list[dict], on: str = "loss") -> tuple[dict, str]:
     learned = min((r for r in ok if r["kind"] != "free"), key=lambda r: r[f"{on}_fid"], default=None)
     cell = lambda r: f"{r['key']} ({r[f'{on}_fid']:.3f} ± {r[f'{on}_fid_std']:.3f})"
     if learned is None: return best_free, f"no learned candidate finished; {cell(best_free)} is the best solver"
-    if _apart(learned, best_free, on): return learned, f"{cell(learned)} is apart from the best solver, {cell(best_free)}"
+    if _apart(learned, best_free, on):
+        return learned, f"{cell(learned)} is apart from the best solver, {cell(best_free)}"
     return best_free, f"the best learned, {cell(learned)}, is not apart from {cell(best_free)}: the solver is kept"
 
 # %% ../nbs/63_fit.ipynb #33e956ee
@@ -190,7 +195,8 @@ def _state(path: Path, settings: dict) -> dict | None:
     if not path.exists(): return None
     state = json.loads(path.read_text())
     if state.get("settings") != settings:
-        diff = sorted(k for k in settings if state.get("settings", {}).get(k) != settings[k])
+        saved = state.get("settings") or {}
+        diff = sorted(k for k in set(settings) | set(saved) if saved.get(k) != settings.get(k))
         raise ValueError(f"{path.parent} holds a fit with other settings ({', '.join(diff)}): use another folder")
     return state
 
@@ -228,7 +234,7 @@ def _cached(make):
 def fit(model,               # any model of the protocol (bound to its guidance, if any)
         K: int,              # the sampler's network evaluations
         real,                # real images (N, C, H, W) in [-1, 1]: DDSS's data
-        refs: dict,          # {"loss": Reference, "eval": Reference}: the choice is made on the first, reported on the second
+        refs: dict,          # {"loss": Reference, "eval": Reference}: the choice is made on the first, reported on both
         out_dir,             # the fit's folder: fit.json, candidates/, and the outputs
         *,
         budget: float = 1200.0,  # seconds for the whole plan (estimated before it runs)
@@ -241,19 +247,21 @@ def fit(model,               # any model of the protocol (bound to its guidance,
         progress: bool = True,
         model_name: str = "the model",
        ) -> dict:
-    "Train the recipes the budget holds, score them and every learning-free solver, write the best; returns fit.json's content."
+    "Train the recipes the budget holds, score them and every solver, write the best; returns fit.json's content."
     out, recipes = Path(out_dir), RECIPES if recipes is None else recipes
-    settings = dict(model=fingerprint(model), K=K, n=n, repeats=repeats, seeds=list(seeds), budget=budget, recipes=recipes,
-                    conditions=getattr(conditions, "name", None))
+    settings = dict(model=fingerprint(model), K=K, n=n, repeats=repeats, recipes=recipes,   # a resume may change
+                    conditions=getattr(conditions, "name", None))                        # the budget and the seeds
     state = _state(out / "fit.json", settings)
     timed = model if conditions is None else Bound(model, conditions.draw(0, torch.arange(32)))   # a row each
     s = state["seconds_per_eval"] if state else seconds_per_eval(timed, sample_shape(model), device)
     cands = plan(K, s, budget, n, repeats, seeds, recipes)        # before any work: a budget too small is refused here
-    state = state or dict(settings=settings, seconds_per_eval=s, plan=[c.key for c in cands], records={})
+    state = state or dict(settings=settings, seconds_per_eval=s, records={})
+    state.update(plan=[c.key for c in cands], budget=budget, seeds=list(seeds))     # more budget: more of the plan
     out.mkdir(parents=True, exist_ok=True)
     pairs_n = max((c.settings.get("pairs", 0) for c in cands if c.kind == "ld3"), default=0)
-    pairs = _cached(lambda: teacher_pairs(model, TEACHER[0], GRIDS[SAMPLERS[TEACHER[0]].grid](model.schedule, TEACHER[1]),
-                                          pairs_n, sample_shape(model), 12345, conditions, device=device))
+    teacher_grid = GRIDS[SAMPLERS[TEACHER[0]].grid](model.schedule, TEACHER[1])
+    pairs = _cached(lambda: teacher_pairs(model, TEACHER[0], teacher_grid, pairs_n, sample_shape(model), 12345,
+                                          conditions, device=device))
     bar = tqdm(cands, desc=f"fit K={K}", disable=not progress)
     must = len(free_candidates(K)) + 1                       # the solvers and one recipe: the least a choice needs
     for j, c in enumerate(bar):
@@ -291,14 +299,16 @@ def _write_outputs(out: Path, model, state: dict, model_name: str):
 
 # %% ../nbs/63_fit.ipynb #e0262969
 def report(state: dict, model_name: str = "the model") -> str:
-    "fit.json as markdown: the choice and why, every candidate's scores and cost, the training-seed spread, what was left out."
+    "fit.json as markdown: the choice and why, every candidate's scores and cost, the seed spread, what was left out."
     st, recs, best = state["settings"], list(state["records"].values()), state["chosen"]
     cell = lambda r, on: "·" if "error" in r else f"{r[f'{on}_fid']:.3f} ± {r[f'{on}_fid_std']:.3f}"
     lines = [f"# fastddss fit: K = {st['K']} on {model_name}", "",
-             f"**Chosen: {best['key']}** ({'a learning-free solver' if best['kind'] == 'free' else 'learned'}). Why: {state['why']}.", "",
-             f"FID on held-out noise, mean ± sd over {st['repeats']} sets of {st['n']} samples; the choice is made on the loss "
-             "network and reported on the eval network.", "",
-             "| candidate | NFE | FID (loss network) | FID (eval network) | KID x 1e3 (eval) | train s | score s | estimated s |",
+             f"**Chosen: {best['key']}** ({'a learning-free solver' if best['kind'] == 'free' else 'learned'}). "
+             f"Why: {state['why']}.", "",
+             f"FID on held-out noise, mean ± sd over {st['repeats']} sets of {st['n']} samples; the choice is made "
+             "on the loss network and reported on the eval network.", "",
+             "| candidate | NFE | FID (loss network) | FID (eval network) | KID x 1e3 (eval) | train s | score s "
+             "| estimated s |",
              "|---|---|---|---|---|---|---|---|"]
     for r in sorted(recs, key=lambda r: r.get("loss_fid", math.inf)):
         kid = "·" if "error" in r else f"{r['eval_kid_x1e3']:.2f} ± {r['eval_kid_x1e3_std']:.2f}"
@@ -312,8 +322,10 @@ def report(state: dict, model_name: str = "the model") -> str:
         lines += ["", "Training-seed spread (eval-network FID per seed): " + "; ".join(spread) + "."]
     left = [k for k in state["plan"] if k not in state["records"]]
     planned = len(state["plan"])
-    lines += ["", f"Plan: {planned} candidates in a budget of {st['budget'] / 60:.0f} min, at {state['seconds_per_eval'] * 1e3:.2f} ms "
+    ms = state["seconds_per_eval"] * 1e3
+    lines += ["", f"Plan: {planned} candidates in a budget of {state['budget'] / 60:.0f} min, at {ms:.2f} ms "
               "per network evaluation of one sample" + (f"; not run: {', '.join(left)}" if left else "") + "."]
     if state.get("scheduler"): lines += ["", f"The diffusers scheduler is in `{state['scheduler']}`."]
-    elif best["kind"] == "free": lines += ["", f"{best['name']} has no GGDM form, so no scheduler folder: diffusers' own scheduler for it applies."]
+    elif best["kind"] == "free":
+        lines += ["", f"{best['name']} has no GGDM form, so no scheduler folder: diffusers' own scheduler applies."]
     return "\n".join(lines) + "\n"

@@ -57,7 +57,7 @@ SAMPLERS = {   # name -> SamplerSpec; the order is the order of `--help`
                          {"order": Hyper(int, 2, "DPM-Solver++'s order: 1 is DDIM, 2 is DPM-Solver++(2M)", (1, 2))}, label="DPM-Solver++(2M)"),
     "dpm": SamplerSpec(dpm_solver, "DPM-Solver (Lu et al. 2022a), singlestep, noise prediction; K is its NFE", "linear",
                        {"order": Hyper(int, 3, "DPM-Solver's highest order (1 is DDIM; 3 with the paper's fast schedule of orders)", (1, 2, 3)),
-                        "solver_type": Hyper(str, "paper", "DPM-Solver's form: the paper's, or diffusers' midpoint or heun",
+                        "solver_type": Hyper(str, "paper", "DPM-Solver's form: the paper's, or diffusers' two",
                                              ("paper", "midpoint", "heun"))}, label="DPM-Solver"),
     "heun": SamplerSpec(heun, "EDM's deterministic Heun sampler (Karras et al. 2022)", "karras", nfe=lambda K, **h: 2 * K - 1,
                         label="EDM Heun"),

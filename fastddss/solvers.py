@@ -75,7 +75,7 @@ def dpm_solver(model,          # a model following the protocol of `fastddss.par
                *,
                order: int = 3, # 1: DDIM; 2: DPM-Solver-2; 3: DPM-Solver-3 (singlestep)
                orders: list[int] | None = None, # each step's order, summing to len(ts) - 1 (default: `dpm_solver_orders`)
-               solver_type: str = "paper", # "paper": Lu et al.'s Algorithms 1-2; "midpoint", "heun": diffusers' two forms
+               solver_type: str = "paper", # "paper": Lu et al.'s Algorithms 1-2; "midpoint", "heun": diffusers' forms
                noise=None, generator=None, # unused: the solver is deterministic (accepted for the shared signature)
                callback=None,  # called with a dict (i, t, s, z, x0) after each interval
                trajectory: bool = False, # also return the states, stacked
@@ -114,7 +114,7 @@ def dpm_solver(model,          # a model following the protocol of `fastddss.par
             phi2 = s_t * (em1 / h - 1)                              # σ_t ((e^h − 1)/h − 1)
             r_last = (lam[i] - lam[s]) / h
             d_last = (eps[-1] - eps[0]) / bcast(r_last, x_s)
-            if m == 2:   # the midpoint form ends a second-order step; the paper's third-order step reaches s₂ with φ₂ and r₂/r₁
+            if m == 2:   # midpoint ends a second-order step; the paper's third-order one reaches s₂ with φ₂, r₂/r₁
                 midpoint = solver_type == "midpoint" or (solver_type == "paper" and of[i] == 2)
                 z = z - bcast(phi1 / 2 if midpoint else phi2, x_s) * d_last
             elif solver_type != "heun":

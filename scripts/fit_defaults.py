@@ -1,10 +1,12 @@
 """The shipped defaults made by the command a user runs: `fastddss fit` for each teacher and K, its choice shipped.
 
-For each teacher (the shipped cosine teacher, ddpm_mnist32, latent_mnist at guidance w = 3) and each K it runs (or resumes)
+For each teacher (the shipped cosine teacher, ddpm_mnist32, latent_mnist at guidance w = 3) and each K it runs
+(or resumes)
     fastddss fit --model M --steps K [--guidance 3 --labels data] --budget B --out runs/fit_defaults/NAME_kK --resume
 and, once a fit has finished, ships what it chose as fastddss/assets/defaults/{model fingerprint}_k{K}.safetensors: a
 learned sampler as is, a DDIM or DPM-Solver++ choice as that solver on its grid in GGDM form (`grid_sampler`); a choice
-with no GGDM form (DPM-Solver-3, Heun) is printed and not shipped (`sample --steps K` then keeps DDIM for that K, and says
+with no GGDM form (DPM-Solver-3, Heun) is printed and not shipped (`sample --steps K` then keeps DDIM for that K, and
+says
 so). Existing defaults are replaced only with --force. The fits are long on a CPU (about the budget each): run it where
 there is time, e.g. on a GPU with --device cuda.
 
@@ -27,8 +29,8 @@ def main(a):
         model = load_model(source)
         for K in map(int, a.Ks.split(",")):
             out = Path(a.runs) / f"{name}_k{K}"
-            cmd = [sys.executable, "-m", "fastddss.cli", "fit", "--steps", str(K), "--budget", str(a.budget), "--device",
-                   a.device, "--quiet", "--out", str(out), *(["--model", source] if source else []), *extra,
+            cmd = [sys.executable, "-m", "fastddss.cli", "fit", "--steps", str(K), "--budget", str(a.budget),
+                   "--device", a.device, "--quiet", "--out", str(out), *(["--model", source] if source else []), *extra,
                    *(["--resume"] if out.exists() else [])]
             print(" ".join(cmd[2:]), flush=True)
             if a.dry_run: continue
@@ -44,7 +46,8 @@ def main(a):
                 print(f"{name} K={K}: {dest} exists (pass --force to replace it)")
                 continue
             params = as_ggdm(src, model)
-            params.info = dict(params.info, default_for=f"fastddss sample --steps {K}", fit_report=str(out / "report.md"))
+            params.info = dict(params.info, default_for=f"fastddss sample --steps {K}",
+                               fit_report=str(out / "report.md"))
             DEFAULTS.mkdir(parents=True, exist_ok=True)
             save_sampler(params, dest)
             print(f"{name} K={K}: {best['key']} shipped as {dest}")

@@ -1,4 +1,4 @@
-"`fastddss fit` and `fastddss export` as a user meets them: a tiny fit end to end, its resume, the refusals, the export."
+"`fastddss fit` and `fastddss export` as a user meets them: a tiny fit end to end, its resume, refusals, the export."
 import json, subprocess, sys
 from pathlib import Path
 import pytest, torch
@@ -11,7 +11,8 @@ FIT = ["fit", "--steps", "3", "--n", "32", "--repeats", "2", "--seeds", "0", "--
 
 def _cli(*args, cwd):
     "The installed command: (exit code, stderr lines)."
-    r = subprocess.run([sys.executable, "-m", "fastddss.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    r = subprocess.run([sys.executable, "-m", "fastddss.cli", *args], cwd=cwd, capture_output=True, text=True,
+                       timeout=600)
     return r.returncode, [l for l in r.stderr.splitlines() if l.strip()]
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_fit_budget_too_small(tmp_path):
     (["--seeds", "0,0"], "different seeds"), (["--repeats", "1"], "--repeats"), (["--budget", "-1"], "--budget"),
     (["--n", "1"], "--n"), (["--guidance", "3"], "needs a conditional model")])
 def test_fit_bad_input(tmp_path, args, says):
-    with pytest.raises(SystemExit, match=says): main(["fit", *args, "--out", str(tmp_path / "f")])   # one line (console)
+    with pytest.raises(SystemExit, match=says): main(["fit", *args, "--out", str(tmp_path / "f")])   # one line
     assert not (tmp_path / "f").exists()
 
 def test_export(fitted, tmp_path):
@@ -69,8 +70,8 @@ def test_export(fitted, tmp_path):
 
 @pytest.mark.parametrize("setup, says", [
     (lambda d: None, "no such file"), (lambda d: (d / "x.json").mkdir(), "is a folder"),
-    (lambda d: (d / "x.json").write_text(json.dumps(dict(format="fastddss.grid/1", sampler="heun", times=[80.0, 1.0, 0.0],
-                                                          hyper={}, info={}))), "only DDIM")])
+    (lambda d: (d / "x.json").write_text(json.dumps(dict(format="fastddss.grid/1", sampler="heun",
+                                                          times=[80.0, 1.0, 0.0], hyper={}, info={}))), "only DDIM")])
 def test_export_bad_input(tmp_path, setup, says, monkeypatch):
     setup(tmp_path)
     monkeypatch.chdir(tmp_path)

@@ -1,4 +1,4 @@
-"`dpm_solver` (the paper's DPM-Solver-fast) against k-diffusion's `DPMSolver.dpm_solver_fast`, the loop `sample_dpm_fast` runs."
+"`dpm_solver` (the paper's DPM-Solver-fast) against k-diffusion's `DPMSolver.dpm_solver_fast`."
 import importlib.util, sys, types
 import pytest, torch
 from fastddss.models import load_teacher
@@ -9,7 +9,8 @@ def _kdiffusion_sampling():
     "k-diffusion's sampling module alone: its package `__init__` imports the training stack (wandb, kornia, clip)."
     if "k_diffusion" not in sys.modules:
         spec = importlib.util.find_spec("k_diffusion")
-        if spec is None: raise ImportError("k-diffusion is not installed: `make test` installs it without its training extras")
+        if spec is None:
+            raise ImportError("k-diffusion is not installed: `make test` installs it without its training extras")
         pkg = types.ModuleType("k_diffusion")
         pkg.__path__ = list(spec.submodule_search_locations)
         sys.modules["k_diffusion"] = pkg
@@ -27,7 +28,7 @@ class Denoiser(torch.nn.Module):
         return denoise(self.model, x * alpha, t)[0]
 
 def _kd_plan(nfe, t_start, t_end):
-    "k-diffusion's fast plan: its orders and the λ/2 of every evaluation (each step's start, then r = 1/3, 2/3 or 1/2 in)."
+    "k-diffusion's fast plan: its orders and the λ/2 of each evaluation (a step's start, then r = 1/3, 2/3 or 1/2 in)."
     m = nfe // 3 + 1
     orders = [3] * (m - 2) + [2, 1] if nfe % 3 == 0 else [3] * (m - 1) + [nfe % 3]
     ells = torch.linspace(t_start, t_end, m + 1, dtype=torch.float64)
@@ -49,7 +50,7 @@ def _compare(model, z, nfe, solver_type):
             theirs = solver.dpm_solver_fast(z / alpha[0], solver.t(sb_max), solver.t(sb_min), nfe)
     finally: torch.set_default_dtype(default)
     with torch.no_grad():
-        seen = []                                             # ours at σ̄_min is the state before its last step, to t = 0
+        seen = []                                         # ours at σ̄_min: the state before its last step, to t = 0
         dpm_solver(model, z, ts, orders=orders + [1], solver_type=solver_type, callback=lambda d: seen.append(d["z"]))
     return ((seen[-2] / alpha[-2] - theirs).abs().max() / theirs.abs().max()).item()
 

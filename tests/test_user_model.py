@@ -137,8 +137,10 @@ def test_inception_features_offline_one_line(user, tmp_path):
 
 def test_refusals_before_any_work(user, tmp_path):
     "Settings that cannot work stop with one line before anything is trained or written."
-    with pytest.raises(SystemExit, match="too many"):                       # 2000 steps on T = 1000
+    with pytest.raises(SystemExit, match="at most 1,000"):                  # a GGDM sampler of 2000 steps (K x K)
         run("ddss", "--model", user["model"], "--steps", "2000", "--iters", "1", "--out", tmp_path / "d")
+    with pytest.raises(SystemExit, match="so at most 1000 steps"):          # 2000 steps on T = 1000
+        run("ld3", "--model", user["model"], "--steps", "2000", "--iters", "1", "--out", tmp_path / "l")
     with pytest.raises(SystemExit, match="must be at least 2, got 1"):
         run("eval", "--model", user["model"], "--steps", "2", "-n", "1", "--out", tmp_path / "e.json")
     with pytest.raises(SystemExit, match="package.module:attr"):
