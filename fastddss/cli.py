@@ -28,8 +28,8 @@ from .evaluation import (FAMILIES, RESULTS_FORMAT, load_results, save_results, R
 from .report import MAIN_METHODS, collect, pivot, plot_fid_vs_nfe
 from .teacher import export_teacher, train_teacher
 from .ddss import sampler_from_checkpoint, train_ddss
-from .ld3 import (DISTANCES, LD3Student, default_sampler, load_grid, save_grid, slack_radius, teacher_pairs,
-                          train_ld3)
+from .ld3 import (DISTANCES, LD3Student, default_grid, default_sampler, load_grid, save_grid, slack_radius,
+                          teacher_pairs, train_ld3)
 from .solvers import ggdm_at_dpm_solver_pp
 from .distill import WEIGHTINGS, distill
 from .flow import make_pairs, train_flow
@@ -772,6 +772,8 @@ def _fit_args(p):
     p.add_argument("--n", type=_count(2), default=500, help="samples per scored set (held-out noise)")
     p.add_argument("--repeats", type=_count(2, 100), default=3, help="scored sets per candidate: the error bars")
     p.add_argument("--seeds", type=_seeds, default=[0, 1, 2], help="training seeds, as far as the budget goes (e.g. 0,1,2)")
+    p.add_argument("--solvers-only", action="store_true", help="train nothing: rank the learning-free solvers and the "
+                   "model's shipped default at K (minutes)")
     p.add_argument("--model", default=None, type=_source,
                    help="the model: a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
     p.add_argument("--device", type=_device, default="cpu")
@@ -805,7 +807,8 @@ def _fit_run(a, out: Path):
     _claim(out, a, steps=a.steps, n=a.n, repeats=a.repeats)      # --budget and --seeds may grow on a --resume
     with _user_error():
         state = fit(model, a.steps, real, refs, out, budget=60 * a.budget, n=a.n, repeats=a.repeats, seeds=a.seeds,
-                    conditions=conditions, device=a.device, progress=not a.quiet, model_name=_model_name(a.model))
+                    recipes={} if a.solvers_only else None, conditions=conditions, device=a.device,
+                    progress=not a.quiet, model_name=_model_name(a.model))
     best, written = state["chosen"], "grid.json" if state["chosen"]["kind"] == "free" else "sampler.safetensors"
     _say(f"K={a.steps}: {best['key']}, FID (eval network) {best['eval_fid']:.3f} ± {best['eval_fid_std']:.3f}; "
          f"{state['why']}; written to {out / written}" + (", scheduler/" if state.get("scheduler") else "")
@@ -911,6 +914,11 @@ def _choose_sampler(a, model, steps: int = 10) -> tuple:
             made = params.info.get("method", "a learned sampler")
             _say(f"{k} steps: {made}, the best measured for this model (--sampler ddim: DDIM)")
             return "ggdm", None, k, dict(params=params)
+        if (path := default_grid(model, k)) is not None:            # a learning-free solver measured best at k
+            doc = _grid_file(path)
+            _say(f"{k} evaluations: {doc['info'].get('method', doc['sampler'])}, the best measured for this model "
+                 "(--sampler ddim: DDIM)")
+            return doc["sampler"], str(path), len(doc["times"]) - 1, sampler_options(doc["sampler"], **doc["hyper"])
     name = name or "ddim"
     if name not in _cli_samplers():
         raise SystemExit(f"unknown sampler {name!r}: expected one of {', '.join(_cli_samplers())} "

@@ -17,19 +17,21 @@ from .ggdm import GGDM, load_sampler, save_sampler
 from .evaluation import generate, score
 from .ddss import train_ddss
 from .conditioning import Bound
-from .ld3 import LD3Student, grid_sampler, save_grid, slack_radius, teacher_pairs, train_ld3
+from .ld3 import (LD3Student, default_sampler, grid_sampler, load_grid, save_grid, slack_radius, teacher_pairs,
+                          train_ld3)
 from .diffusers_scheduler import to_diffusers_scheduler
 
 # %% auto #0
-__all__ = ['RECIPES', 'TEACHER', 'HELD_OUT', 'Candidate', 'free_candidates', 'learned_candidates', 'seconds_per_eval', 'estimate',
-           'plan', 'score_candidate', 'choose', 'as_ggdm', 'write_scheduler', 'fit', 'report']
+__all__ = ['RECIPES', 'TEACHER', 'HELD_OUT', 'Candidate', 'free_candidates', 'learned_candidates', 'shipped_candidate',
+           'seconds_per_eval', 'estimate', 'plan', 'score_candidate', 'choose', 'as_ggdm', 'write_scheduler', 'fit',
+           'report']
 
 # %% ../nbs/63_fit.ipynb #5738e94c
 @dataclass(frozen=True)
 class Candidate:
     "One entry of fit's plan: a learning-free solver to score, or a recipe to train at a seed and score."
     name: str                  # its label in the report
-    kind: str                  # "free", "ddss" or "ld3"
+    kind: str                  # "free", "shipped", "ddss" or "ld3"
     sampler: str = "ggdm"      # a free candidate's solver (a key of SAMPLERS)
     grid: str | None = None    # and its grid (a key of GRIDS)
     steps: int = 0             # the sampler's steps (Heun: fewer, for the same evaluations)
@@ -37,7 +39,7 @@ class Candidate:
     seed: int = 0              # a recipe's training seed
 
     @property
-    def key(self) -> str: return self.name if self.kind == "free" else f"{self.name}, seed {self.seed}"
+    def key(self) -> str: return self.name if self.kind in ("free", "shipped") else f"{self.name}, seed {self.seed}"
     @property
     def slug(self) -> str: return re.sub(r"[^a-z0-9]+", "_", self.key.lower()).strip("_")
 
@@ -61,6 +63,13 @@ def learned_candidates(K: int, seeds=(0, 1, 2), recipes=None) -> list[Candidate]
     "Every recipe at the first seed, then every recipe at the next, ..."
     recipes = RECIPES if recipes is None else recipes
     return [Candidate(n, s["kind"], steps=K, settings=s, seed=seed) for seed in seeds for n, s in recipes.items()]
+
+# %% ../nbs/63_fit.ipynb #e8dedc69
+def shipped_candidate(model, K: int) -> Candidate | None:
+    "The model's shipped default at `K` steps as a candidate (what `fastddss sample --steps K` runs), or None."
+    params = default_sampler(model, K)
+    if params is None: return None
+    return Candidate(f"shipped default: {params.info.get('method', 'a learned sampler')}", "shipped", steps=K)
 
 # %% ../nbs/63_fit.ipynb #2d6d7087
 def seconds_per_eval(model, shape, device="cpu", batch: int = 32) -> float:
@@ -92,16 +101,18 @@ def plan(K: int,                # the sampler's steps (= network evaluations)
          repeats: int = 3,      # scored sets per candidate
          seeds=(0, 1, 2),       # training seeds, as far as the budget goes
          recipes=None,          # name -> settings (default: RECIPES)
+         shipped: Candidate | None = None,   # the model's shipped default, scored with the solvers
         ) -> list[Candidate]:
-    "The learning-free solvers, then the recipes seed by seed while the estimated seconds fit the budget."
-    free, learned = free_candidates(K), learned_candidates(K, seeds, recipes)
+    "The learning-free solvers (and the shipped default), then the recipes seed by seed while the estimates fit."
+    free = free_candidates(K) + ([shipped] if shipped else [])
+    learned = learned_candidates(K, seeds, recipes)
     pairs = max((c.settings.get("pairs", 0) for c in learned), default=0)
     spent = sum(estimate(c, s, n, repeats) for c in free) + TEACHER[1] * pairs * s
     cheapest = min((estimate(c, s, n, repeats) for c in learned), default=0.0)
     if spent + cheapest > budget:
         need = (spent + cheapest) / 60
         raise ValueError(f"a budget of {budget / 60:.1f} min is too small for K={K}: scoring the {len(free)} "
-                         f"learning-free solvers and training the cheapest recipe take about {need:.1f} min ({n} "
+                         f"learning-free samplers and training the cheapest recipe take about {need:.1f} min ({n} "
                          f"samples x {repeats} sets each): raise the budget to that, or lower the samples per set")
     chosen = list(free)
     for c in learned:
@@ -176,7 +187,6 @@ def choose(records: list[dict], on: str = "loss") -> tuple[dict, str]:
 # %% ../nbs/63_fit.ipynb #33e956ee
 def as_ggdm(path, model) -> GGDM:
     "The GGDM sampler in a sampler file (.safetensors) or a DDIM / DPM-Solver++ grid file (.json), for `model`."
-    from fastddss.ld3 import load_grid
     if str(path).endswith(".json"):
         doc = load_grid(path)
         return grid_sampler(doc["sampler"], doc["times"], doc["hyper"], doc.get("info"))
@@ -204,11 +214,12 @@ def _run(c: Candidate, model, K, real, refs, pairs, out: Path, n, repeats, condi
     "Train (a recipe) and score one candidate; a diverged one gets its error instead of scores."
     t0, folder = time.time(), out / "candidates" / c.slug
     rec = dict(key=c.key, name=c.name, kind=c.kind, sampler=c.sampler, grid=c.grid, steps=c.steps,
-               seed=None if c.kind == "free" else c.seed, settings=c.settings)
+               seed=None if c.kind in ("free", "shipped") else c.seed, settings=c.settings)
     try:
         params = None
-        if c.kind != "free":
-            params = _train(c, model, K, real, refs["loss"].net, pairs(), folder, conditions, device)
+        if c.kind == "shipped": params = default_sampler(model, K)
+        elif c.kind != "free": params = _train(c, model, K, real, refs["loss"].net, pairs(), folder, conditions, device)
+        if params is not None:
             save_sampler(params, folder / "sampler.safetensors")
             rec["sampler_file"] = str(folder / "sampler.safetensors")
         rec["train_seconds"] = round(time.time() - t0, 1)
@@ -247,14 +258,15 @@ def fit(model,               # any model of the protocol (bound to its guidance,
         progress: bool = True,
         model_name: str = "the model",
        ) -> dict:
-    "Train the recipes the budget holds, score them and every solver, write the best; returns fit.json's content."
+    "Train the recipes the budget holds, score them, every solver and the default; write the best; returns fit.json."
     out, recipes = Path(out_dir), RECIPES if recipes is None else recipes
     settings = dict(model=fingerprint(model), K=K, n=n, repeats=repeats, recipes=recipes,   # a resume may change
                     conditions=getattr(conditions, "name", None))                        # the budget and the seeds
     state = _state(out / "fit.json", settings)
     timed = model if conditions is None else Bound(model, conditions.draw(0, torch.arange(32)))   # a row each
     s = state["seconds_per_eval"] if state else seconds_per_eval(timed, sample_shape(model), device)
-    cands = plan(K, s, budget, n, repeats, seeds, recipes)        # before any work: a budget too small is refused here
+    shipped = shipped_candidate(model, K)
+    cands = plan(K, s, budget, n, repeats, seeds, recipes, shipped)   # a budget too small is refused here, before work
     state = state or dict(settings=settings, seconds_per_eval=s, records={})
     state.update(plan=[c.key for c in cands], budget=budget, seeds=list(seeds))     # more budget: more of the plan
     out.mkdir(parents=True, exist_ok=True)
@@ -263,7 +275,7 @@ def fit(model,               # any model of the protocol (bound to its guidance,
     pairs = _cached(lambda: teacher_pairs(model, TEACHER[0], teacher_grid, pairs_n, sample_shape(model), 12345,
                                           conditions, device=device))
     bar = tqdm(cands, desc=f"fit K={K}", disable=not progress)
-    must = len(free_candidates(K)) + 1                       # the solvers and one recipe: the least a choice needs
+    must = len(free_candidates(K)) + bool(shipped) + 1       # the solvers, the default and one recipe: the least
     for j, c in enumerate(bar):
         bar.set_postfix_str(c.key)
         if c.key in state["records"]: continue
@@ -302,8 +314,9 @@ def report(state: dict, model_name: str = "the model") -> str:
     "fit.json as markdown: the choice and why, every candidate's scores and cost, the seed spread, what was left out."
     st, recs, best = state["settings"], list(state["records"].values()), state["chosen"]
     cell = lambda r, on: "·" if "error" in r else f"{r[f'{on}_fid']:.3f} ± {r[f'{on}_fid_std']:.3f}"
+    what = dict(free="a learning-free solver", shipped="the shipped default").get(best["kind"], "learned")
     lines = [f"# fastddss fit: K = {st['K']} on {model_name}", "",
-             f"**Chosen: {best['key']}** ({'a learning-free solver' if best['kind'] == 'free' else 'learned'}). "
+             f"**Chosen: {best['key']}** ({what}). "
              f"Why: {state['why']}.", "",
              f"FID on held-out noise, mean ± sd over {st['repeats']} sets of {st['n']} samples; the choice is made "
              "on the loss network and reported on the eval network.", "",
@@ -317,7 +330,8 @@ def report(state: dict, model_name: str = "the model") -> str:
                      f"{r['estimate_seconds']:.0f} |")
     by_recipe = {}
     for r in recs:
-        if r["kind"] != "free" and "error" not in r: by_recipe.setdefault(r["name"], []).append(r["eval_fid"])
+        if r["kind"] not in ("free", "shipped") and "error" not in r:
+            by_recipe.setdefault(r["name"], []).append(r["eval_fid"])
     if spread := [f"{k}: {', '.join(f'{v:.3f}' for v in vs)}" for k, vs in by_recipe.items() if len(vs) > 1]:
         lines += ["", "Training-seed spread (eval-network FID per seed): " + "; ".join(spread) + "."]
     left = [k for k in state["plan"] if k not in state["records"]]

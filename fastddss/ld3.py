@@ -18,7 +18,8 @@ from .conditioning import Bound
 
 # %% auto #0
 __all__ = ['DISTANCES', 'GRID_FORMAT', 'DEFAULTS', 'TimeGrid', 'slack_radius', 'project_ball', 'LD3Student', 'l2_distance',
-           'lpips_distance', 'train_ld3', 'teacher_pairs', 'save_grid', 'load_grid', 'grid_sampler', 'default_sampler']
+           'lpips_distance', 'train_ld3', 'teacher_pairs', 'save_grid', 'load_grid', 'grid_sampler', 'default_sampler',
+           'default_grid']
 
 # %% ../nbs/51a_ld3.ipynb #fdba2249
 class TimeGrid(nn.Module):
@@ -257,7 +258,7 @@ def grid_sampler(sampler: str,             # "ddim" (eta 0) or "dpm++"
     return GGDM(torch.as_tensor(times, dtype=torch.float64), "time", info, backbone=backbone)
 
 # %% ../nbs/51a_ld3.ipynb #89354ea6
-DEFAULTS = ASSETS / "defaults"   # {model fingerprint}_k{K}.safetensors: the best learned sampler measured for that model (scripts/ship_defaults.py)
+DEFAULTS = ASSETS / "defaults"   # {fingerprint}_k{K}.safetensors or .json: the best measured per model and K
 
 def default_sampler(model,      # any model of the protocol
                     K: int,     # steps
@@ -265,3 +266,10 @@ def default_sampler(model,      # any model of the protocol
     "The best learned sampler shipped for `model` at `K` steps (found by the model's fingerprint), or None."
     f = DEFAULTS / f"{fingerprint(model)}_k{K}.safetensors"
     return load_sampler(f, model).eval() if f.is_file() else None
+
+def default_grid(model,      # any model of the protocol
+                 K: int,     # network evaluations
+                ) -> Path | None:
+    "The grid file shipped for `model` at `K` evaluations where a learning-free solver measured best, or None."
+    f = DEFAULTS / f"{fingerprint(model)}_k{K}.json"
+    return f if f.is_file() and default_sampler(model, K) is None else None   # a learned sampler comes first

@@ -3,25 +3,44 @@
 For each teacher (the shipped cosine teacher, ddpm_mnist32, latent_mnist at guidance w = 3) and each K it runs
 (or resumes)
     fastddss fit --model M --steps K [--guidance 3 --labels data] --budget B --out runs/fit_defaults/NAME_kK --resume
-and, once a fit has finished, ships what it chose as fastddss/assets/defaults/{model fingerprint}_k{K}.safetensors: a
-learned sampler as is, a DDIM or DPM-Solver++ choice as that solver on its grid in GGDM form (`grid_sampler`); a choice
-with no GGDM form (DPM-Solver-3, Heun) is printed and not shipped (`sample --steps K` then keeps DDIM for that K, and
-says
-so). Existing defaults are replaced only with --force. The fits are long on a CPU (about the budget each): run it where
-there is time, e.g. on a GPU with --device cuda.
+and, once a fit has finished, ships what it chose in fastddss/assets/defaults/, named by the model's fingerprint:
+a learned sampler as {fingerprint}_k{K}.safetensors, a learning-free solver as its grid file {fingerprint}_k{K}.json
+(`sample --steps K` and `eval --steps K` then use it and say which). Existing defaults are replaced only with --force,
+and a replaced default's other form is removed: one default per (teacher, K). The fits are long on a CPU (about the
+budget each): run it where there is time, e.g. on a GPU with --device cuda.
 
     python scripts/fit_defaults.py [--teachers shipped,ddpm_mnist32,latent_mnist] [--Ks 3,4,5,6,8,10,15,20,25]
-                                   [--budget 20] [--device cpu] [--force] [--dry-run]
+                                   [--budget 20] [--device cpu] [--force] [--dry-run] [--ship-only]
 """
 import argparse, json, subprocess, sys
 from pathlib import Path
-from fastddss.fit import as_ggdm
-from fastddss.ggdm import save_sampler
-from fastddss.ld3 import DEFAULTS
+from fastddss.ggdm import load_sampler, save_sampler
+from fastddss.ld3 import DEFAULTS, load_grid, save_grid
 from fastddss.models import ASSETS, fingerprint, load_model
 
 TEACHERS = {"shipped": (None, []), "ddpm_mnist32": (str(ASSETS / "ddpm_mnist32"), []),
             "latent_mnist": (str(ASSETS / "latent_mnist"), ["--guidance", "3", "--labels", "data"])}
+
+def ship(out: Path, model, K: int, force: bool) -> str:
+    "Copy a finished fit's choice into the shipped defaults; returns what was done."
+    state = json.loads((out / "fit.json").read_text())
+    best, fp = state["chosen"], fingerprint(model)
+    learned = best["kind"] != "free"
+    dest = DEFAULTS / f"{fp}_k{K}{'.safetensors' if learned else '.json'}"
+    other = DEFAULTS / f"{fp}_k{K}{'.json' if learned else '.safetensors'}"
+    if (dest.exists() or other.exists()) and not force: return f"a default exists for K={K} (--force replaces it)"
+    info = dict(default_for=f"fastddss sample --steps {K}", fit_report=f"results/fit/{out.name}_report.md",
+                why=state["why"])
+    DEFAULTS.mkdir(parents=True, exist_ok=True)
+    if learned:
+        params = load_sampler(out / "sampler.safetensors", model)
+        params.info = dict(params.info, **info)
+        save_sampler(params, dest)
+    else:
+        doc = load_grid(out / "grid.json")
+        save_grid(dest, doc["sampler"], doc["times"], doc["hyper"], dict(doc["info"], **info))
+    other.unlink(missing_ok=True)
+    return f"{best['key']} shipped as {dest.name}"
 
 def main(a):
     for name in a.teachers.split(","):
@@ -34,23 +53,8 @@ def main(a):
                    *(["--resume"] if out.exists() else [])]
             print(" ".join(cmd[2:]), flush=True)
             if a.dry_run: continue
-            subprocess.run(cmd, check=True)
-            state = json.loads((out / "fit.json").read_text())
-            best = state["chosen"]
-            src = out / ("sampler.safetensors" if best["kind"] != "free" else "grid.json")
-            if best["kind"] == "free" and best["sampler"] not in ("ddim", "dpm++"):
-                print(f"{name} K={K}: {best['key']} chosen, no GGDM form: not shipped")
-                continue
-            dest = DEFAULTS / f"{fingerprint(model)}_k{K}.safetensors"
-            if dest.exists() and not a.force:
-                print(f"{name} K={K}: {dest} exists (pass --force to replace it)")
-                continue
-            params = as_ggdm(src, model)
-            params.info = dict(params.info, default_for=f"fastddss sample --steps {K}",
-                               fit_report=str(out / "report.md"))
-            DEFAULTS.mkdir(parents=True, exist_ok=True)
-            save_sampler(params, dest)
-            print(f"{name} K={K}: {best['key']} shipped as {dest}")
+            if not a.ship_only: subprocess.run(cmd, check=True)
+            if (out / "fit.json").is_file(): print(f"{name} K={K}: {ship(out, model, K, a.force)}", flush=True)
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -61,4 +65,5 @@ if __name__ == "__main__":
     p.add_argument("--runs", default="runs/fit_defaults")
     p.add_argument("--force", action="store_true")
     p.add_argument("--dry-run", action="store_true", help="print the commands only")
+    p.add_argument("--ship-only", action="store_true", help="ship the finished fits in --runs, run none")
     main(p.parse_args())

@@ -145,6 +145,20 @@ def test_ld3_distance_reaches_training(tmp_path, monkeypatch):
     main(["ld3", "--distance", "lpips", "--steps", "2", "--pairs", "8", "--iters", "2", "--teacher-steps", "4", "--out", str(tmp_path / "run"), "--quiet"])
     assert calls and json.loads((tmp_path / "run" / "grid.json").read_text())["info"]["distance"] == "lpips"
 
+def test_shipped_grid_default_is_that_solver_on_its_grid(tmp_path, monkeypatch, capsys):
+    "A default that is a learning-free solver's grid file samples as `--grid FILE`, and says which; --sampler overrides."
+    import fastddss.cli as cli
+    from fastddss.ld3 import save_grid
+    f = save_grid(tmp_path / "k6.json", "dpm", GRIDS["linear"](load_teacher().schedule, 6), {},
+                  dict(method="DPM-Solver-3 linear"))
+    monkeypatch.setattr(cli, "default_grid", lambda model, K: f if K == 6 else None)
+    monkeypatch.setattr(cli, "default_sampler", lambda model, K: None)     # the shipped K=6 sampler would come first
+    run = lambda name, *args: load_checkpoint(_sample_noK(tmp_path, name, "--steps", "6", *args))
+    default = run("a")
+    assert "DPM-Solver-3 linear, the best measured" in capsys.readouterr().out
+    torch.testing.assert_close(default, load_checkpoint(_sample_noK(tmp_path, "b", "--grid", str(f))), atol=0, rtol=0)
+    assert not torch.allclose(default, run("c", "--sampler", "ddim"), atol=1e-3)
+
 def test_shipped_default_only_when_nothing_is_chosen(tmp_path, monkeypatch):
     "With no --sampler the model's shipped learned sampler at --steps is used; --sampler ddim is DDIM; a distilled student gets none."
     import fastddss.cli as cli

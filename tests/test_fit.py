@@ -42,6 +42,14 @@ def test_fit_resume_trains_nothing_again(fitted, monkeypatch):
     assert json.loads((fitted / "fit.json").read_text())["records"] == before
     with pytest.raises(SystemExit, match="repeats"): main([*FIT[:6], "3", *FIT[7:], "--out", str(fitted), "--resume"])
 
+def test_fit_solvers_only_trains_nothing(tmp_path, monkeypatch):
+    "--solvers-only ranks the learning-free solvers and the shipped default (the teacher has one at K=5) without training."
+    monkeypatch.setattr(F, "_train", lambda *a, **k: pytest.fail("--solvers-only trained a recipe"))
+    main([*FIT[:2], "5", *FIT[3:], "--solvers-only", "--out", str(tmp_path / "f")])
+    state = json.loads((tmp_path / "f" / "fit.json").read_text())
+    kinds = sorted(r["kind"] for r in state["records"].values())
+    assert kinds == ["free"] * len(F.free_candidates(5)) + ["shipped"] and state["settings"]["recipes"] == {}
+
 def test_fit_budget_too_small(tmp_path):
     code, err = _cli("fit", "--steps", "5", "--budget", "0.05", "--out", "f", cwd=tmp_path)
     assert code == 2 and len(err) == 1 and "too small for K=5" in err[0] and "raise the budget to" in err[0]
