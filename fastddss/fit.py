@@ -64,7 +64,7 @@ def learned_candidates(K: int, seeds=(0, 1, 2), recipes=None) -> list[Candidate]
     recipes = RECIPES if recipes is None else recipes
     return [Candidate(n, s["kind"], steps=K, settings=s, seed=seed) for seed in seeds for n, s in recipes.items()]
 
-# %% ../nbs/63_fit.ipynb #e8dedc69
+# %% ../nbs/63_fit.ipynb #129f177f
 def shipped_candidate(model, K: int) -> Candidate | None:
     "The model's shipped default at `K` steps as a candidate (what `fastddss sample --steps K` runs), or None."
     params = default_sampler(model, K)
