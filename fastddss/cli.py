@@ -768,15 +768,17 @@ def _seeds(text: str) -> list[int]:
 def _fit_args(p):
     p.add_argument("--steps", type=_count(1, MAX_GGDM_STEPS), default=5, help="K, the sampler's network evaluations "
                    f"(at most {MAX_GGDM_STEPS:,}: the GGDM recipes' coefficients are K x K)")
-    p.add_argument("--budget", type=_positive, default=20.0, help="minutes for the whole plan, estimated before it runs on "
-                   "a timing of the model: every learning-free solver, then the recipes seed by seed while they fit")
+    p.add_argument("--budget", type=_positive, default=20.0, help="minutes for the whole plan, estimated before it "
+                   "runs on a timing of the model: every learning-free solver, then the recipes seed by seed while they fit")
     p.add_argument("--n", type=_count(2), default=500, help="samples per scored set (held-out noise)")
     p.add_argument("--repeats", type=_count(2, 100), default=3, help="scored sets per candidate: the error bars")
-    p.add_argument("--seeds", type=_seeds, default=[0, 1, 2], help="training seeds, as far as the budget goes (e.g. 0,1,2)")
+    p.add_argument("--seeds", type=_seeds, default=[0, 1, 2],
+                   help="training seeds, as far as the budget goes (e.g. 0,1,2)")
     p.add_argument("--solvers-only", action="store_true", help="train nothing: rank the learning-free solvers and the "
                    "model's shipped default at K (minutes)")
     p.add_argument("--model", default=None, type=_source,
-                   help="the model: a teacher or student file, a diffusers folder or a hub id (default: the shipped teacher)")
+                   help="the model: a teacher or student file, a diffusers folder or a hub id (default: the shipped "
+                   "teacher)")
     p.add_argument("--device", type=_device, default="cpu")
     p.add_argument("--out", default="runs/fit", help="the fit's folder")
     p.add_argument("--resume", action="store_true", help="continue the fit in --out")
@@ -786,10 +788,11 @@ def _fit_args(p):
 
 # %% ../nbs/64_cli.ipynb #780fe3fb
 @_command("fit", _fit_args, "find the best sampler for a model at K steps: learned recipes against every solver",
-          "Train the candidate recipes the budget holds (KID and teacher matching, on DPM-Solver++'s times and on the whole "
-          "GGDM), score them and every learning-free solver on held-out noise with error bars, and keep the best: a learned "
-          "sampler only when its interval is apart from the best solver's. Writes OUT/sampler.safetensors or OUT/grid.json, "
-          "OUT/scheduler/ (diffusers) where the sampler has a GGDM form, and OUT/report.md. A killed fit continues with "
+          "Train the candidate recipes the budget holds (KID and teacher matching, on DPM-Solver++'s times and on the "
+          "whole GGDM), score them, every learning-free solver and the model's shipped default on held-out noise with "
+          "error bars, and keep the best: a learned sampler only when its interval is apart from the best solver's. "
+          "Writes OUT/sampler.safetensors or OUT/grid.json, OUT/scheduler/ (diffusers) where the sampler has a GGDM "
+          "form, and OUT/report.md. A killed fit continues with "
           "--resume.")
 def _fit_cmd(a):
     "Plan, train, score and choose, in the run folder's lock."
@@ -823,8 +826,9 @@ def _export_args(p):
     p.add_argument("--force", action="store_true", help="replace an existing --out")
 
 @_command("export", _export_args, "write a sampler file as a diffusers scheduler folder (save_pretrained)",
-          "Write a learned GGDM sampler, or a DDIM / DPM-Solver++ grid, as a diffusers scheduler folder for the model it "
-          "samples: load it with fastddss.diffusers_scheduler.GGDMScheduler.from_pretrained(OUT) into the model's pipeline.")
+          "Write a learned GGDM sampler, or a DDIM / DPM-Solver++ grid, as a diffusers scheduler folder for the model "
+          "it samples: load it with fastddss.diffusers_scheduler.GGDMScheduler.from_pretrained(OUT) into the model's "
+          "pipeline.")
 def _export(a):
     "Load the sampler for the model, write its scheduler folder atomically."
     what = "a sampler file (.safetensors) or a grid file (.json)"
