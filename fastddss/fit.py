@@ -268,6 +268,7 @@ def fit(model,               # any model of the protocol (bound to its guidance,
     shipped = shipped_candidate(model, K)
     cands = plan(K, s, budget, n, repeats, seeds, recipes, shipped)   # a budget too small is refused here, before work
     state = state or dict(settings=settings, seconds_per_eval=s, records={})
+    t0 = time.time() - state.get("seconds", 0.0)             # wall time over every call of this fit
     state.update(plan=[c.key for c in cands], budget=budget, seeds=list(seeds))     # more budget: more of the plan
     out.mkdir(parents=True, exist_ok=True)
     pairs_n = max((c.settings.get("pairs", 0) for c in cands if c.kind == "ld3"), default=0)
@@ -282,8 +283,10 @@ def fit(model,               # any model of the protocol (bound to its guidance,
         if not _affordable(state, j, estimate(c, s, n, repeats), budget, must): break   # the rest stays "not run"
         state["records"][c.key] = dict(_run(c, model, K, real, refs, pairs, out, n, repeats, conditions, device),
                                        estimate_seconds=round(estimate(c, s, n, repeats), 3))
+        state["seconds"] = round(time.time() - t0, 1)
         save_json(state, out / "fit.json")
     state["chosen"], state["why"] = choose(list(state["records"].values()))
+    state["seconds"] = round(time.time() - t0, 1)
     _write_outputs(out, model, state, model_name)
     save_json(state, out / "fit.json")
     return state
@@ -338,7 +341,8 @@ def report(state: dict, model_name: str = "the model") -> str:
     planned = len(state["plan"])
     ms = state["seconds_per_eval"] * 1e3
     lines += ["", f"Plan: {planned} candidates in a budget of {state['budget'] / 60:.0f} min, at {ms:.2f} ms "
-              "per network evaluation of one sample" + (f"; not run: {', '.join(left)}" if left else "") + "."]
+              "per network evaluation of one sample" + (f"; not run: {', '.join(left)}" if left else "") + ". "
+              f"Wall time: {state.get('seconds', 0) / 60:.1f} min."]
     if state.get("scheduler"): lines += ["", f"The diffusers scheduler is in `{state['scheduler']}`."]
     elif best["kind"] == "free":
         lines += ["", f"{best['name']} has no GGDM form, so no scheduler folder: diffusers' own scheduler applies."]
