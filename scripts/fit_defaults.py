@@ -5,8 +5,9 @@ For each teacher (the shipped cosine teacher, ddpm_mnist32, latent_mnist at guid
     fastddss fit --model M --steps K [--guidance 3 --labels data] --budget B --out runs/fit_defaults/NAME_kK --resume
 and, once a fit has finished, ships what it chose in fastddss/assets/defaults/, named by the model's fingerprint:
 a learned sampler as {fingerprint}_k{K}.safetensors, a learning-free solver as its grid file {fingerprint}_k{K}.json
-(`sample --steps K` and `eval --steps K` then use it and say which). Existing defaults are replaced only with --force,
-and a replaced default's other form is removed: one default per (teacher, K). The fits are long on a CPU (about the
+(`sample --steps K` and `eval --steps K` then use it and say which). A shipped default that the fit scored stays
+unless the fit's choice is apart from it; other existing defaults are replaced only with --force, and a replaced
+default's other form is removed: one default per (teacher, K). The fits are long on a CPU (about the
 budget each): run it where there is time, e.g. on a GPU with --device cuda.
 
     python scripts/fit_defaults.py [--teachers shipped,ddpm_mnist32,latent_mnist] [--Ks 3,4,5,6,8,10,15,20,25]
@@ -21,6 +22,10 @@ from fastddss.models import ASSETS, fingerprint, load_model
 TEACHERS = {"shipped": (None, []), "ddpm_mnist32": (str(ASSETS / "ddpm_mnist32"), []),
             "latent_mnist": (str(ASSETS / "latent_mnist"), ["--guidance", "3", "--labels", "data"])}
 
+def apart(a: dict, b: dict, on: str = "loss") -> bool:
+    "Whether `a`'s one-sd FID interval lies below `b`'s on network `on` (fit's rule)."
+    return a[f"{on}_fid"] + a[f"{on}_fid_std"] < b[f"{on}_fid"] - b[f"{on}_fid_std"]
+
 def ship(out: Path, model, K: int, force: bool) -> str:
     "Copy a finished fit's choice into the shipped defaults; returns what was done."
     state = json.loads((out / "fit.json").read_text())
@@ -28,6 +33,10 @@ def ship(out: Path, model, K: int, force: bool) -> str:
     learned = best["kind"] != "free"
     dest = DEFAULTS / f"{fp}_k{K}{'.safetensors' if learned else '.json'}"
     other = DEFAULTS / f"{fp}_k{K}{'.json' if learned else '.safetensors'}"
+    incumbent = next((r for r in state["records"].values() if r["kind"] == "shipped"), None)
+    if incumbent is not None and best["key"] == incumbent["key"]: return f"the shipped default stays: the fit chose it"
+    if incumbent is not None and not apart(best, incumbent):      # level with the default: it stays
+        return f"the shipped default stays: the fit's choice, {best['key']}, is not apart from it"
     if (dest.exists() or other.exists()) and not force: return f"a default exists for K={K} (--force replaces it)"
     info = dict(default_for=f"fastddss sample --steps {K}", fit_report=f"results/fit/{out.name}_report.md",
                 why=state["why"])
