@@ -241,6 +241,13 @@ def _cached(make):
     box = []
     return lambda: box[0] if box else box.append(make()) or box[0]
 
+def _pairs_for(cands: list[Candidate], model, conditions, device):
+    "LD3's teacher pairs, as many as the plan's LD3 candidates use, drawn once on first use."
+    n = max((c.settings.get("pairs", 0) for c in cands if c.kind == "ld3"), default=0)
+    grid = GRIDS[SAMPLERS[TEACHER[0]].grid](model.schedule, TEACHER[1])
+    return _cached(lambda: teacher_pairs(model, TEACHER[0], grid, n, sample_shape(model), 12345, conditions,
+                                         device=device))
+
 # %% ../nbs/63_fit.ipynb #0f8fa467
 def fit(model,               # any model of the protocol (bound to its guidance, if any)
         K: int,              # the sampler's network evaluations
@@ -271,10 +278,7 @@ def fit(model,               # any model of the protocol (bound to its guidance,
     t0 = time.time() - state.get("seconds", 0.0)             # wall time over every call of this fit
     state.update(plan=[c.key for c in cands], budget=budget, seeds=list(seeds))     # more budget: more of the plan
     out.mkdir(parents=True, exist_ok=True)
-    pairs_n = max((c.settings.get("pairs", 0) for c in cands if c.kind == "ld3"), default=0)
-    teacher_grid = GRIDS[SAMPLERS[TEACHER[0]].grid](model.schedule, TEACHER[1])
-    pairs = _cached(lambda: teacher_pairs(model, TEACHER[0], teacher_grid, pairs_n, sample_shape(model), 12345,
-                                          conditions, device=device))
+    pairs = _pairs_for(cands, model, conditions, device)
     bar = tqdm(cands, desc=f"fit K={K}", disable=not progress)
     must = len(free_candidates(K)) + bool(shipped) + 1       # the solvers, the default and one recipe: the least
     for j, c in enumerate(bar):
