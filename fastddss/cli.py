@@ -769,7 +769,8 @@ def _fit_args(p):
     p.add_argument("--steps", type=_count(1, MAX_GGDM_STEPS), default=5, help="K, the sampler's network evaluations "
                    f"(at most {MAX_GGDM_STEPS:,}: the GGDM recipes' coefficients are K x K)")
     p.add_argument("--budget", type=_positive, default=20.0, help="minutes for the whole plan, estimated before it "
-                   "runs on a timing of the model: every learning-free solver, then the recipes seed by seed while they fit")
+                   "runs on a timing of the model: every learning-free solver, then the recipes seed by seed while "
+                   "they fit")
     p.add_argument("--n", type=_count(2), default=500, help="samples per scored set (held-out noise)")
     p.add_argument("--repeats", type=_count(2, 100), default=3, help="scored sets per candidate: the error bars")
     p.add_argument("--seeds", type=_seeds, default=[0, 1, 2],
