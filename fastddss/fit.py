@@ -23,8 +23,8 @@ from .diffusers_scheduler import to_diffusers_scheduler
 
 # %% auto #0
 __all__ = ['RECIPES', 'TEACHER', 'HELD_OUT', 'Candidate', 'free_candidates', 'learned_candidates', 'shipped_candidate',
-           'seconds_per_eval', 'estimate', 'plan', 'score_candidate', 'choose', 'as_ggdm', 'write_scheduler', 'fit',
-           'report']
+           'seconds_per_eval', 'estimate', 'plan', 'score_candidate', 'apart', 'choose', 'as_ggdm', 'write_scheduler',
+           'fit', 'report']
 
 # %% ../nbs/63_fit.ipynb #5738e94c
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def score_candidate(model, c: Candidate, params: GGDM | None, refs: dict, n: int
     return out
 
 # %% ../nbs/63_fit.ipynb #2cd5332b
-def _apart(a: dict, b: dict, on: str) -> bool:
+def apart(a: dict, b: dict, on: str = "loss") -> bool:
     "Whether `a`'s FID interval on network `on` lies below `b`'s."
     return a[f"{on}_fid"] + a[f"{on}_fid_std"] < b[f"{on}_fid"] - b[f"{on}_fid_std"]
 
@@ -180,7 +180,7 @@ def choose(records: list[dict], on: str = "loss") -> tuple[dict, str]:
     learned = min((r for r in ok if r["kind"] != "free"), key=lambda r: r[f"{on}_fid"], default=None)
     cell = lambda r: f"{r['key']} ({r[f'{on}_fid']:.3f} ± {r[f'{on}_fid_std']:.3f})"
     if learned is None: return best_free, f"no learned candidate finished; {cell(best_free)} is the best solver"
-    if _apart(learned, best_free, on):
+    if apart(learned, best_free, on):
         return learned, f"{cell(learned)} is apart from the best solver, {cell(best_free)}"
     return best_free, f"the best learned, {cell(learned)}, is not apart from {cell(best_free)}: the solver is kept"
 

@@ -272,4 +272,5 @@ def default_grid(model,      # any model of the protocol
                 ) -> Path | None:
     "The grid file shipped for `model` at `K` evaluations where a learning-free solver measured best, or None."
     f = DEFAULTS / f"{fingerprint(model)}_k{K}.json"
-    return f if f.is_file() and default_sampler(model, K) is None else None   # a learned sampler comes first
+    learned = DEFAULTS / f"{fingerprint(model)}_k{K}.safetensors"
+    return f if f.is_file() and not learned.is_file() else None      # a learned sampler comes first

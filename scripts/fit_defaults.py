@@ -16,15 +16,12 @@ budget each): run it where there is time, e.g. on a GPU with --device cuda.
 import argparse, json, subprocess, sys
 from pathlib import Path
 from fastddss.ggdm import load_sampler, save_sampler
+from fastddss.fit import apart
 from fastddss.ld3 import DEFAULTS, load_grid, save_grid
 from fastddss.models import ASSETS, fingerprint, load_model
 
 TEACHERS = {"shipped": (None, []), "ddpm_mnist32": (str(ASSETS / "ddpm_mnist32"), []),
             "latent_mnist": (str(ASSETS / "latent_mnist"), ["--guidance", "3", "--labels", "data"])}
-
-def apart(a: dict, b: dict, on: str = "loss") -> bool:
-    "Whether `a`'s one-sd FID interval lies below `b`'s on network `on` (fit's rule)."
-    return a[f"{on}_fid"] + a[f"{on}_fid_std"] < b[f"{on}_fid"] - b[f"{on}_fid_std"]
 
 def ship(out: Path, model, K: int, force: bool) -> str:
     "Copy a finished fit's choice into the shipped defaults; returns what was done."

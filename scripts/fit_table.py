@@ -11,6 +11,7 @@ features) on the eval network, mean ± sd over the fit's held-out sets.
 import argparse, json
 from pathlib import Path
 from safetensors import safe_open
+from fastddss.fit import apart
 from fastddss.ld3 import DEFAULTS
 
 def cell(r: dict, on: str = "eval") -> str:
@@ -18,12 +19,7 @@ def cell(r: dict, on: str = "eval") -> str:
 
 def verdict(a: dict, b: dict, on: str = "eval") -> str:
     "How record `a` stands against `b` on network `on`: ahead or behind when the intervals are apart, else level."
-    lo = lambda r: r[f"{on}_fid"] - r[f"{on}_fid_std"]
-    hi = lambda r: r[f"{on}_fid"] + r[f"{on}_fid_std"]
-    return "ahead" if hi(a) < lo(b) else "behind" if lo(a) > hi(b) else "level"
-
-def apart(a: dict, b: dict, on: str = "loss") -> bool:
-    return a[f"{on}_fid"] + a[f"{on}_fid_std"] < b[f"{on}_fid"] - b[f"{on}_fid_std"]
+    return "ahead" if apart(a, b, on) else "behind" if apart(b, a, on) else "level"
 
 def shipped_from(fp: str, K: int) -> str | None:
     "The fit report named by the default shipped for model `fp` at `K`, if it was shipped from a fit."
