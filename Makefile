@@ -29,10 +29,10 @@ export: $(VENV)/.installed
 clean-nbs: $(VENV)/.installed
 	@$(VENV)/bin/nbdev_clean
 
-## docs: HTML of the executed notebooks + index in _docs/ (nbconvert; MathJax local via npm when it can be had, else CDN)
+## docs: _docs/ (nbconvert): README.md as index.html, the textbook notebooks in reading order, the experiment records (9x), a sidebar and previous/next links; MathJax local via npm when it can be had, else CDN
 docs: $(VENV)/.installed
 	@$(PY) scripts/build_docs.py
-## docs-check: screenshots of the rendered pages in headless chromium (_docs/screenshots/)
+## docs-check: screenshots of the rendered pages in headless chromium (_docs/screenshots/; apt-get install -y chromium)
 docs-check: docs
 	@bash scripts/check_docs.sh
 

@@ -250,24 +250,84 @@ def _roll_back(error: str, seen: dict, path: Path, params: GGDM, opt, sched, che
     return (f"{error}{why}. The checkpoint now holds the sampler after {kept} updates, the last whose samples were "
             f"finite and within ±{limit:g}" + (f" ({'; '.join(failed)})" if failed else ""))
 
-# %% ../nbs/51_ddss.ipynb #887678ea
+# %% ../nbs/51_ddss.ipynb #97c024a3
+def _check_settings(iters, batch_size, real_batch, lr, n_real: int, ckpt_every, warmup, backoff, val_every,
+                    val_n) -> int:
+    "Refuse settings that cannot work, naming the argument. Returns the warm-up (default: iters // 10)."
+    _check_counts(iters, batch_size, real_batch, lr, n_real, ckpt_every)
+    warmup = iters // 10 if warmup is None else warmup
+    _at_least("warmup", warmup, 0)
+    _at_least("val_every", val_every, 0)
+    if isinstance(backoff, bool) or not isinstance(backoff, numbers.Real) or not 0 < backoff <= 1:
+        raise ValueError(f"backoff must be a number in (0, 1] (the factor of the learning rate after a validation "
+                         f"that is no better), got {backoff!r}")
+    if warmup >= iters and iters > 1:
+        raise ValueError(f"warmup={warmup} leaves no iteration after the warm-up: pass warmup < iters={iters}")
+    if val_every:
+        _at_least("val_n", val_n, 2, ": KID compares at least 2 samples")
+        check_divisible(val_n, "val_n")
+    check_divisible(batch_size)                       # under torchrun each rank samples an equal share of the batch
+    return warmup
+
+# %% ../nbs/51_ddss.ipynb #abb920a3
+def _ddss_config(model, params: GGDM, net, conditions, **settings) -> dict:
+    "The settings a resumed run must share with the run it continues."
+    return dict(variant=params.variant, K=params.K, init_ts=params.init_ts.tolist(), start=fingerprint(params),
+                **settings, teacher=fingerprint(model),
+                **({} if params.backbone == "ddim" else dict(backbone=params.backbone)),
+                features=getattr(net, "name", type(net).__name__),
+                **({} if conditions is None else dict(conditions=conditions.name)))
+
+# %% ../nbs/51_ddss.ipynb #673b0a13
+def _lr_schedules(opt, iters: int, warmup: int, lr: float, backoff: float, val_every: int) -> tuple:
+    "(the per-iteration schedule, the plateau back-off or None)."
+    if val_every and backoff < 1:    # the guard drives the step: warm-up, then lower only when validation stalls
+        sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1 / max(warmup, 1), total_iters=max(warmup - 1, 0))
+        plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=backoff, patience=0, threshold=0.0,
+                                                             threshold_mode="abs", min_lr=lr / 100)
+        return sched, plateau
+    return warmup_cosine(opt, iters, warmup), None    # a fixed schedule: warm-up, then cosine decay to lr/10
+
+# %% ../nbs/51_ddss.ipynb #2dcf0a36
+def _scale_steps(model, params: GGDM, shape, seed: int, device, conditions=None):
+    "Set the step scales (`precondition`) on 16 fixed samples (and fixed conditions) of the run's seed."
+    at16 = model if conditions is None else Bound(model, conditions.draw(derive_seed(seed, -3), torch.arange(16)))
+    gen = torch.Generator().manual_seed(derive_seed(seed, -2))
+    z, noise = torch.randn(16, *shape, generator=gen), torch.randn(params.K, 16, *shape, generator=gen)
+    precondition(at16, params, z.to(device), noise.to(device), generator=gen)
+
+# %% ../nbs/51_ddss.ipynb #b8608316
+def _guard(model, params: GGDM, net, real_feats: Tensor, shape, seed: int, device, opt, sched, plateau, iters: int,
+           val_every: int, val_n: int, limit: float, conditions=None) -> tuple:
+    "(the validation guard or None, the starting state, the check a handed-back sampler must pass)."
+    best = None
+    if val_every:
+        score = _validation_kid(model, params, net, real_feats, shape, val_n, derive_seed(seed, -1), device,
+                                conditions=conditions, limit=limit)
+        best = BestSampler(params, score, val_every, iters, plateau)
+    start = {k: copy.deepcopy(o.state_dict()) for k, o in dict(model=params, opt=opt, sched=sched).items()}
+    check = _sampler_check(model, params, shape, val_n if val_every else 16, derive_seed(seed, -1 if val_every else -4),
+                           device, limit, conditions, sharded=bool(val_every))
+    return best, start, check
+
+# %% ../nbs/51_ddss.ipynb #996bdf13
 def train_ddss(model,                   # the frozen teacher (a model following the protocol)
-               params: GGDM,            # the sampler to learn; updated in place (or replaced by the checkpoint's)
+               params: GGDM,            # the sampler to learn, in place (or replaced by the checkpoint's)
                real: Tensor,            # real images (N, ...) in [-1, 1], in the shape of the model's samples
                out_dir,                 # where `checkpoint.pt` is kept
                *,
                iters: int = 100,        # Adam iterations in all
                batch_size: int = 64,    # samples per iteration (under torchrun each rank samples its shard)
                real_batch: int = 128,   # real images per iteration
-               lr: float = 3e-2,        # Adam's first learning rate; with `scale_steps`, about the RMS move of the samples per iteration
+               lr: float = 3e-2,        # Adam's first learning rate (with `scale_steps`: the samples' RMS move)
                warmup: int | None = None, # iterations of linear warm-up (default: a tenth of `iters`)
-               backoff: float = 0.5,    # each validation no better than the best: lr times this, back to the best state (1, or no validation: cosine decay)
-               scale_steps: bool = True, # step scales from each coefficient's effect on the samples (`precondition`), so lr means the same at every K
-               val_every: int = 10,     # score on fixed validation noise every this many iterations and keep the best sampler (0: never)
+               backoff: float = 0.5,    # a validation no better than the best: lr times this (1: cosine decay)
+               scale_steps: bool = True, # step scales from each coefficient's effect on the samples (`precondition`)
+               val_every: int = 10,     # iterations between scores on fixed validation noise (0: never)
                val_n: int = 500,        # validation samples, against all of `real` on the loss features
                seed: int = 0,
                remat: bool = True,      # per-step gradient rematerialization
-               feature_net: FeatureNet | nn.Module | None = None, # any FeatureNet (or a module with `.features(x)`); default: load_features("mnist", "loss")
+               feature_net: FeatureNet | nn.Module | None = None, # `.features(x)`; default: the loss network
                ckpt_every: int = 10,    # iterations between checkpoints
                time_limit: float | None = None, # seconds: stop (with a checkpoint) once exceeded
                stop_after: int | None = None,   # stop after this many iterations in this call (tests)
@@ -276,54 +336,37 @@ def train_ddss(model,                   # the frozen teacher (a model following 
                conditions=None,         # a conditional model's `Conditions`: each sample of an iteration draws its own
                limit: float = 4.0,      # a sampler whose samples leave [-limit, limit] diverged: never handed back
               ) -> dict:
-    "DDSS: learn `params` by minimising KID on `feature_net` features, keeping the best on validation noise; resumable. Returns the last checkpoint (step, losses, validation, ...)."
-    _check_counts(iters, batch_size, real_batch, lr, len(real), ckpt_every)   # before any work or file
-    warmup = iters // 10 if warmup is None else warmup
-    _at_least("warmup", warmup, 0); _at_least("val_every", val_every, 0)
-    if isinstance(backoff, bool) or not isinstance(backoff, numbers.Real) or not 0 < backoff <= 1:
-        raise ValueError(f"backoff must be a number in (0, 1] (the factor of the learning rate after a validation that is no better), got {backoff!r}")
-    if warmup >= iters and iters > 1: raise ValueError(f"warmup={warmup} leaves no iteration after the warm-up: pass warmup < iters={iters}")
-    if val_every: _at_least("val_n", val_n, 2, ": KID compares at least 2 samples"); check_divisible(val_n, "val_n")
-    check_divisible(batch_size)                       # under torchrun each rank samples an equal share of the batch
-    net = (load_features("mnist", "loss") if feature_net is None else feature_net).to(device).eval().requires_grad_(False)
+    "DDSS: learn `params` by minimising KID on `feature_net` features, the best on validation kept. Resumable."
+    warmup = _check_settings(iters, batch_size, real_batch, lr, len(real), ckpt_every, warmup, backoff, val_every,
+                             val_n)
+    net = load_features("mnist", "loss") if feature_net is None else feature_net
+    net = net.to(device).eval().requires_grad_(False)
     with torch.no_grad(): real_feats = torch.cat([net.features(b.to(device)) for b in real.split(500)])
-    config = dict(variant=params.variant, K=params.K, init_ts=params.init_ts.tolist(), start=fingerprint(params), iters=iters, batch_size=batch_size,
-                  real_batch=real_batch, lr=lr, warmup=warmup, backoff=backoff if val_every else None, scale_steps=scale_steps, val_every=val_every, val_n=val_n if val_every else 0,
-                  seed=seed, teacher=fingerprint(model), **({} if params.backbone == "ddim" else dict(backbone=params.backbone)),
-                  features=getattr(net, "name", type(net).__name__), **({} if conditions is None else dict(conditions=conditions.name)))
+    config = _ddss_config(model, params, net, conditions, iters=iters, batch_size=batch_size, real_batch=real_batch,
+                          lr=lr, warmup=warmup, backoff=backoff if val_every else None, scale_steps=scale_steps,
+                          val_every=val_every, val_n=val_n if val_every else 0, seed=seed)
     params.to(device)
     fresh = not (Path(out_dir) / "checkpoint.pt").exists()
     shape = sample_shape(model) if decoder_of(model) is not None else tuple(real.shape[1:])   # a latent model's latents
     check_condition(model, None if conditions is None else conditions.table, "the conditions")
-    at16 = model if conditions is None else Bound(model, conditions.draw(derive_seed(seed, -3), torch.arange(16)))
-    if scale_steps:                                  # on a resume too: the start kept below is a fresh run's
-        gen = torch.Generator().manual_seed(derive_seed(seed, -2))
-        precondition(at16, params, torch.randn(16, *shape, generator=gen).to(device), torch.randn(params.K, 16, *shape, generator=gen).to(device),
-                     generator=gen)
+    if scale_steps: _scale_steps(model, params, shape, seed, device, conditions)
     opt, seen = torch.optim.Adam(params.parameters(), lr=lr), {}
-    plateau = None
-    if val_every and backoff < 1:                     # the guard drives the step size: warm-up, then lower only when validation stops improving
-        sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1 / max(warmup, 1), total_iters=max(warmup - 1, 0))
-        plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=backoff, patience=0, threshold=0.0, threshold_mode="abs", min_lr=lr / 100)
-    else: sched = warmup_cosine(opt, iters, warmup)   # a fixed schedule: warm-up, then cosine decay to lr/10
-    best = BestSampler(params, _validation_kid(model, params, net, real_feats, shape, val_n, derive_seed(seed, -1), device,
-                                               conditions=conditions, limit=limit),
-                       val_every, iters, plateau) if val_every else None
-    # the starting state: what a run that only diverged falls back to
-    start = {k: copy.deepcopy(o.state_dict()) for k, o in dict(model=params, opt=opt, sched=sched).items()}
-    check = _sampler_check(model, params, shape, val_n if val_every else 16, derive_seed(seed, -1 if val_every else -4),
-                           device, limit, conditions, sharded=bool(val_every))   # validation noise, or 16 fixed
+    sched, plateau = _lr_schedules(opt, iters, warmup, lr, backoff, val_every)
+    best, start, check = _guard(model, params, net, real_feats, shape, seed, device, opt, sched, plateau, iters,
+                                val_every, val_n, limit, conditions)
     if fresh and best is not None: best(0)            # the initialisation is the first candidate
-    loss_fn = _loss_fn(model, params, opt, sched, net, real, real_feats, batch_size, real_batch, remat, device, seen, shape,
-                       conditions, seed)
+    loss_fn = _loss_fn(model, params, opt, sched, net, real, real_feats, batch_size, real_batch, remat, device, seen,
+                       shape, conditions, seed)
+    desc = f"DDSS {params.variant} K={params.K}"
     try:
-        ck = train_loop(loss_fn, params, opt, out_dir, config, iters, seed=seed, sched=sched, sync=lambda: average_gradients(params),
-                        extra=dict(best=best) if best else None, after_update=best, generator_device="cpu", ckpt_every=ckpt_every,
-                        stop_after=stop_after, time_limit=time_limit, desc=f"DDSS {params.variant} K={params.K}", progress=progress)
+        ck = train_loop(loss_fn, params, opt, out_dir, config, iters, seed=seed, sched=sched,
+                        sync=lambda: average_gradients(params), extra=dict(best=best) if best else None,
+                        after_update=best, generator_device="cpu", ckpt_every=ckpt_every, stop_after=stop_after,
+                        time_limit=time_limit, desc=desc, progress=progress)
     except FloatingPointError as e:                   # a NaN stop: back to the last sampler that passes the check
         path = Path(out_dir) / "checkpoint.pt"
         raise FloatingPointError(_roll_back(str(e), seen, path, params, opt, sched, check, best, start, limit)) from e
-    return _hand_back(params, ck, best, check, start, f"DDSS {params.variant} K={params.K}")
+    return _hand_back(params, ck, best, check, start, desc)
 
 # %% ../nbs/51_ddss.ipynb #09995a4d
 def sampler_from_checkpoint(params: GGDM,  # a sampler of the run's variant, steps and initial grid: loaded in place

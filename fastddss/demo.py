@@ -10,7 +10,8 @@ import torch
 from .runs import atomic_write
 from .schedules import linear_grid
 from .models import ASSETS, load_student, load_teacher
-from .ggdm import GGDM, load_sampler
+from .ggdm import GGDM
+from .defaults import default_sampler
 from .data import load_mnist, save_images
 from .evaluation import Reference, evaluate, save_results
 from .ddss import train_ddss
@@ -34,8 +35,9 @@ def demo_records(out_dir, Ks, n: int, ddss_iters: int, students, seed: int, prog
     add(f"DDSS, {ddss_iters} iterations here", teacher, "ggdm", Ks[0], "learned sampler", grid=None, params=params.eval(),
         train_seconds=round(ck["seconds"], 1))
     for K in (5, 10):
-        shipped = load_sampler(ASSETS / f"ggdm_pred_time_k{K}.safetensors", teacher).eval()
-        add("DDSS, shipped", teacher, "ggdm", K, "learned sampler", grid=None, params=shipped, train_seconds=shipped.info.get("seconds"))
+        shipped = default_sampler(teacher, K)        # the teacher's default at K steps
+        add("shipped default", teacher, "ggdm", K, "learned sampler", grid=None, params=shipped,
+            train_seconds=shipped.info.get("seconds"))
     for N in students:
         s = load_student(ASSETS / f"pd_student_{N}.safetensors")
         add("progressive distillation, shipped", s, "ddim", N, "new model", grid="linear", model_name=f"shipped {N}-step student")
@@ -50,7 +52,7 @@ def run_demo(out_dir="outputs/demo",  # where table.json, fid_vs_nfe.png, sample
              seed: int = 0,
              progress: bool = True,
             ) -> dict:
-    "Baselines, a learning-free solver, DDSS (short run and shipped) and distilled students on the shipped teacher: table and figures."
+    "Baselines, DPM-Solver++, a short DDSS run, the shipped defaults and distilled students: table and figures."
     out, t0 = Path(out_dir), time.time()
     rows, grids = demo_records(out, Ks, n, ddss_iters, students, seed, progress)
     what = f"shipped MNIST teacher; FID (MNIST features), KID x 1e3, IS on the eval classifier, {n} samples per row from noise seed {seed}"
@@ -81,7 +83,7 @@ def main():
     "Entry point of `make demo`."
     print("fastddss demo on the shipped MNIST teacher (0.48M-parameter UNet, v-prediction, cosine schedule), 2,000 samples per row:")
     print("DDIM at K = 5, 10, 20 (linear grid); DPM-Solver++(2M) at 10; a 20-iteration DDSS run at K = 5 (resumable in")
-    print("outputs/demo/ddss); the shipped DDSS samplers (K = 5, 10) and distilled students (4, 2, 1 steps).")
+    print("outputs/demo/ddss); the shipped default samplers (K = 5, 10) and distilled students (4, 2, 1 steps).")
     print("Scores: FID (MNIST features), KID x 1e3 and IS from the eval classifier, against the 4,500 training digits.\n")
     r = run_demo()
     print(format_table(r))

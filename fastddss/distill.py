@@ -12,6 +12,7 @@ from .distributed import CallThrough, check_divisible, data_parallel, derive_see
 from .runs import check_settings, load_checkpoint, train_loop
 from .schedules import _f64, linear_grid
 from .parameterization import as_prediction, bcast, denoise
+from .sampling import ddim_weights
 from .conditioning import Bound, evaluations
 from .models import decoder_of, fingerprint, load_student, save_student
 from .teacher import check_run_args
@@ -28,8 +29,8 @@ def ddim_x_step(z: Tensor,  # the state $z_t$
                ) -> Tensor:
     "One deterministic DDIM step $z_s = (\\alpha_s - \\tfrac{\\sigma_s}{\\sigma_t}\\alpha_t)\\hat x + \\tfrac{\\sigma_s}{\\sigma_t} z_t$, in z's dtype."
     (alpha_t, sigma_t), (alpha_s, sigma_s) = schedule(_f64(t).to(z.device)), schedule(_f64(s).to(z.device))
-    r = sigma_s / sigma_t
-    return bcast(alpha_s - r * alpha_t, z) * x + bcast(r, z) * z
+    mu, nu = ddim_weights(alpha_t, sigma_t, alpha_s, sigma_s)   # notebook 30's step, deterministic
+    return bcast(nu, z) * x + bcast(mu, z) * z
 
 # %% ../nbs/52_distill.ipynb #33090977
 def invert_ddim_step(z_t: Tensor,  # the state at time t
@@ -39,8 +40,8 @@ def invert_ddim_step(z_t: Tensor,  # the state at time t
                     ) -> Tensor:
     "The $\\tilde x$ for which one deterministic DDIM step from $(z_t, t)$ lands exactly on $z_s$."
     (alpha_t, sigma_t), (alpha_s, sigma_s) = schedule(_f64(t).to(z_t.device)), schedule(_f64(s).to(z_t.device))
-    r = sigma_s / sigma_t
-    return (z_s - bcast(r, z_t) * z_t) / bcast(alpha_s - r * alpha_t, z_t)
+    mu, nu = ddim_weights(alpha_t, sigma_t, alpha_s, sigma_s)
+    return (z_s - bcast(mu, z_t) * z_t) / bcast(nu, z_t)
 
 def pd_times(schedule,     # the model's schedule: its [0, T] is the time convention
              i: Tensor,    # student steps, integers in [1, N]

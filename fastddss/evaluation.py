@@ -11,7 +11,7 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 from .distributed import SampleNoise, gather, is_main, rank_world, sample_randn, shard
 from .runs import save_json
-from .schedules import GRIDS
+from .grids import DIVERGED, diverged, make_grid
 from .models import CountingModel, decode, decoder_of, image_shape, sample_shape
 from .conditioning import Bound, check_condition
 from .samplers import SAMPLERS, method_name
@@ -171,7 +171,7 @@ def generate_batches(model,               # a model following the protocol
             bound = counter if conditions is None else Bound(counter, conditions.draw(seed, ib))
             noise = SampleNoise(seed + 1, ib, spec.draws(steps, **hyper), shape)
             x = decode(model, spec(bound, z.to(device), ts, noise=noise, **hyper)).cpu()   # a latent model's images
-            if limit is not None and not (torch.isfinite(x).all() and x.abs().max() <= limit):
+            if diverged(x, limit):
                 worst = x.abs().nan_to_num(float("inf")).max().item()
                 raise ValueError(f"the samples diverged: values up to {worst:.3g} where the data lie in [-1, 1] ({sampler}, K={steps}): "
                                  "this sampler does not work on this grid at these steps for this model; use more steps or another grid")
@@ -208,7 +208,7 @@ def evaluate(model,                         # a model following the protocol
              sampler: str,                  # a key of SAMPLERS
              K: int,                        # steps
              ref: Reference,
-             grid: str | None = "default",  # a key of GRIDS, a list of times, None: a learned GGDM's own, "default": the registry's
+             grid: str | None = "default",  # a key of GRIDS, diffusers:SPACING[:OFFSET], a list of times, None: a learned GGDM's own, "default": the registry's
              n: int = 5000,                 # number of samples
              seed: int = 0,                 # seeds the initial noise; seed + 1 the sampler's noise (per sample)
              batch_size: int = 1000,
@@ -222,7 +222,7 @@ def evaluate(model,                         # a model following the protocol
              train_seconds: float | None = 0.0,   # what learning the sampler or model cost (None: unknown)
              provenance: dict | None = None,      # how the learned part was made (its run's settings)
              keep_samples: bool = True,     # False: score each batch's features as it comes (memory flat in n) and return no samples
-             limit: float | None = None,    # refuse samples outside [-limit, limit] or not finite (diverged), see `generate_batches`
+             limit: float | None = None,    # refuse samples outside [-limit, limit] or not finite (the command line: grids.DIVERGED)
              repeats: int = 1,              # independent sample sets (set r: seeds seed + 2r and seed + 2r + 1); the record holds their mean and spread
              conditions=None,               # a `Conditions` to draw each sample's condition from (a conditional model)
              **hyper,                       # the sampler's hyper-parameters (eta, variance, ...)
@@ -234,7 +234,7 @@ def evaluate(model,                         # a model following the protocol
     spec = SAMPLERS[sampler]
     if grid is None and "params" not in hyper and not spec.adaptive:
         raise ValueError("grid=None takes the times of a learned sampler passed as params= (or an adaptive sampler's own)")
-    ts = (None if grid is None else GRIDS[grid](model.schedule, K) if isinstance(grid, str) else torch.as_tensor(grid, dtype=torch.float64))
+    ts = None if grid is None else make_grid(grid, model.schedule, K)   # a name, diffusers:SPACING[:OFFSET], or times
     shape = sample_shape(model) if shape is None else tuple(shape)
     images = image_shape(model) if decoder_of(model) is not None else shape   # a latent model is scored on its decoded images
     if tuple(ref.images.shape[1:]) != images:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/63_fit.ipynb #3ff0c34c
 from __future__ import annotations
-import json, math, re, shutil, time
+import json, math, re, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
@@ -17,8 +17,8 @@ from .ggdm import GGDM, load_sampler, save_sampler
 from .evaluation import generate, score
 from .ddss import train_ddss
 from .conditioning import Bound
-from .ld3 import (LD3Student, default_sampler, grid_sampler, load_grid, save_grid, slack_radius, teacher_pairs,
-                          train_ld3)
+from .ld3 import LD3Student, grid_sampler, load_grid, save_grid, slack_radius, teacher_pairs, train_ld3
+from .defaults import DDSS_RECIPE, LD3_PAIRS_SEED, LD3_RECIPE, LD3_TEACHER, default_sampler
 from .diffusers_scheduler import to_diffusers_scheduler
 
 # %% auto #0
@@ -50,14 +50,13 @@ def free_candidates(K: int) -> list[Candidate]:
             ("DPM-Solver-3 linear", "dpm", "linear", K), ("EDM Heun Karras", "heun", "karras", (K + 1) // 2)]
     return [Candidate(n, "free", s, g, k) for n, s, g, k in rows]
 
-RECIPES = {   # name -> settings, in the order of how often each won the loss x family study
-    "KID × DPM-Solver++ times": dict(kind="ddss", variant="time", backbone="dpm++", iters=80, batch_size=64, lr=3e-2),
-    "LD3 × DPM-Solver++ times": dict(kind="ld3", sampler="dpm++", pairs=200, iters=300, lr=5e-3),
-    "teacher × GGDM+PRED+TIME": dict(kind="ld3", sampler="ggdm", pairs=200, iters=300, lr=5e-3),
-    "KID × GGDM+PRED+TIME": dict(kind="ddss", variant="ggdm+pred+time", backbone="ddim", iters=80, batch_size=64,
-                                 lr=3e-2),
+RECIPES = {   # name -> settings, in the order of how often each won the loss x family study (notebook 51b's defaults)
+    "KID × DPM-Solver++ times": dict(DDSS_RECIPE),   # copies: a caller may edit one
+    "LD3 × DPM-Solver++ times": dict(LD3_RECIPE),
+    "teacher × GGDM+PRED+TIME": dict(LD3_RECIPE, sampler="ggdm"),
+    "KID × GGDM+PRED+TIME": dict(DDSS_RECIPE, variant="ggdm+pred+time", backbone="ddim"),
 }
-TEACHER = ("dpm", 30)   # LD3's many-step teacher: DPM-Solver-3 in 30 evaluations on its linear grid
+TEACHER = LD3_TEACHER   # LD3's many-step teacher: DPM-Solver-3 in 30 evaluations on its linear grid
 
 def learned_candidates(K: int, seeds=(0, 1, 2), recipes=None) -> list[Candidate]:
     "Every recipe at the first seed, then every recipe at the next, ..."
@@ -245,8 +244,8 @@ def _pairs_for(cands: list[Candidate], model, conditions, device):
     "LD3's teacher pairs, as many as the plan's LD3 candidates use, drawn once on first use."
     n = max((c.settings.get("pairs", 0) for c in cands if c.kind == "ld3"), default=0)
     grid = GRIDS[SAMPLERS[TEACHER[0]].grid](model.schedule, TEACHER[1])
-    return _cached(lambda: teacher_pairs(model, TEACHER[0], grid, n, sample_shape(model), 12345, conditions,
-                                         device=device))
+    return _cached(lambda: teacher_pairs(model, TEACHER[0], grid, n, sample_shape(model), LD3_PAIRS_SEED,
+                                         conditions, device=device))
 
 # %% ../nbs/63_fit.ipynb #0f8fa467
 def fit(model,               # any model of the protocol (bound to its guidance, if any)

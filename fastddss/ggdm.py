@@ -15,7 +15,7 @@ from .runs import load_weights, save_weights, weights_format
 from .schedules import _f64, check_grid
 from .parameterization import bcast, denoise
 from .models import fingerprint
-from .sampling import step_noise, to_model_dtype
+from .sampling import ddim_weights, step_noise, to_model_dtype
 
 # %% auto #0
 __all__ = ['BACKBONES', 'VARIANTS', 'GROWTH', 'GGDM_FORMAT', 'ddim_backbone', 'dpmpp_correction', 'GGDMCoefficients',
@@ -26,8 +26,7 @@ def ddim_backbone(ts, schedule, theta) -> tuple[Tensor, Tensor, Tensor]:
     "Per-step weights $(\\mu_{ii}, \\nu_{ii}, c_i)$ of DDIM with noise angle $\\theta$ on the grid `ts` (float64, K each)."
     alpha, sigma = schedule(ts)
     alpha_t, sigma_t, alpha_s, sigma_s = alpha[:-1], sigma[:-1], alpha[1:], sigma[1:]   # each step goes from t to s
-    mu = sigma_s * theta.cos() / sigma_t
-    return mu, alpha_s - alpha_t * mu, sigma_s * theta.sin()
+    return *ddim_weights(alpha_t, sigma_t, alpha_s, sigma_s, theta.cos()), sigma_s * theta.sin()   # notebook 30's step
 
 # %% ../nbs/31_ggdm.ipynb #1a2e9196
 BACKBONES = ("ddim", "dpm++")   # what an untrained sampler is

@@ -9,17 +9,16 @@ import json, math
 from pathlib import Path
 from typing import Callable
 from torch import Tensor, nn
-from .ggdm import GGDM, ggdm, load_sampler, softmax_times
+from .ggdm import GGDM, ggdm, softmax_times
 from .samplers import SAMPLERS, get_sampler, sampler_options
-from .models import ASSETS, decode, fingerprint
+from .models import decode, fingerprint
 from .runs import save_json, train_loop
 from .ddss import BestSampler, _diverged, _worst, precondition
 from .conditioning import Bound
 
 # %% auto #0
-__all__ = ['DISTANCES', 'GRID_FORMAT', 'DEFAULTS', 'TimeGrid', 'slack_radius', 'project_ball', 'LD3Student', 'l2_distance',
-           'lpips_distance', 'train_ld3', 'teacher_pairs', 'save_grid', 'load_grid', 'grid_sampler', 'default_sampler',
-           'default_grid']
+__all__ = ['DISTANCES', 'GRID_FORMAT', 'TimeGrid', 'slack_radius', 'project_ball', 'LD3Student', 'l2_distance', 'lpips_distance',
+           'train_ld3', 'teacher_pairs', 'save_grid', 'load_grid', 'grid_sampler']
 
 # %% ../nbs/51a_ld3.ipynb #fdba2249
 class TimeGrid(nn.Module):
@@ -256,21 +255,3 @@ def grid_sampler(sampler: str,             # "ddim" (eta 0) or "dpm++"
     elif sampler == "dpm++": backbone = "dpm++" if hyper.get("order") == 2 else "ddim"
     else: raise ValueError(f"only DDIM (eta 0) and DPM-Solver++ grids are GGDM samplers, not {sampler!r} with {hyper}: sample it with --grid FILE.json")
     return GGDM(torch.as_tensor(times, dtype=torch.float64), "time", info, backbone=backbone)
-
-# %% ../nbs/51a_ld3.ipynb #89354ea6
-DEFAULTS = ASSETS / "defaults"   # {fingerprint}_k{K}.safetensors or .json: the best measured per model and K
-
-def default_sampler(model,      # any model of the protocol
-                    K: int,     # steps
-                   ) -> GGDM | None:
-    "The best learned sampler shipped for `model` at `K` steps (found by the model's fingerprint), or None."
-    f = DEFAULTS / f"{fingerprint(model)}_k{K}.safetensors"
-    return load_sampler(f, model).eval() if f.is_file() else None
-
-def default_grid(model,      # any model of the protocol
-                 K: int,     # network evaluations
-                ) -> Path | None:
-    "The grid file shipped for `model` at `K` evaluations where a learning-free solver measured best, or None."
-    f = DEFAULTS / f"{fingerprint(model)}_k{K}.json"
-    learned = DEFAULTS / f"{fingerprint(model)}_k{K}.safetensors"
-    return f if f.is_file() and not learned.is_file() else None      # a learned sampler comes first

@@ -4,7 +4,7 @@
 
 # %% ../nbs/41_metrics.ipynb #162045d2
 from __future__ import annotations
-import importlib, itertools, json, math
+import importlib, itertools, json, math, statistics
 from pathlib import Path
 import numpy as np
 import torch
@@ -16,8 +16,8 @@ from .data import FITS, fit_images
 
 # %% auto #0
 __all__ = ['CLASSIFIER_FORMAT', 'INCEPTION_SHAPE', 'Classifier', 'features', 'train_classifier', 'accuracy', 'save_classifier',
-           'load_classifier', 'FeatureNet', 'fid', 'kid', 'kid_subsets', 'inception_score', 'CleanFIDFeatures',
-           'keep_size', 'inception_fid', 'inception_features', 'load_features']
+           'load_classifier', 'FeatureNet', 'fid', 'kid', 'kid_subsets', 'inception_score', 'psnr', 'paired',
+           'CleanFIDFeatures', 'keep_size', 'inception_fid', 'inception_features', 'load_features']
 
 # %% ../nbs/41_metrics.ipynb #fa58ac79
 class Classifier(nn.Module):
@@ -180,6 +180,25 @@ def inception_score(logits: Tensor) -> float:
     logp = logits.double().log_softmax(1)
     logpy = logp.exp().mean(0).log()
     return math.exp((logp.exp() * (logp - logpy)).sum(1).mean().item())
+
+# %% ../nbs/41_metrics.ipynb #88bb88f8
+def psnr(x: Tensor,                # restored images (n, ...) in [-1, 1]
+         target: Tensor,           # the clean images, the same shape
+         data_range: float = 2.0,  # the pixels' max - min: 2 for [-1, 1]
+        ) -> float:
+    "The mean over images of each one's PSNR in dB, $10 \\log_{10}(R^2 / \\mathrm{MSE})$."
+    return (10 * torch.log10(data_range**2 / ((x - target) ** 2).flatten(1).mean(1))).mean().item()
+
+# %% ../nbs/41_metrics.ipynb #ebdb13b3
+def paired(a: dict,         # a record scored on several sets: its `repeats`, each with its seed
+           b: dict,         # another, scored on (some of) the same seeds
+           key: str = "fid", # the score compared
+          ) -> dict | None:
+    "`a` minus `b` set by set on their shared seeds: mean, sd, the sets where `a` is lower, of n; None under 2 sets."
+    sa, sb = ({s["seed"]: s[key] for s in r.get("repeats") or []} for r in (a, b))
+    d = [sa[k] - sb[k] for k in sa if k in sb]
+    if len(d) < 2: return None                      # no spread from one set
+    return dict(mean=statistics.mean(d), std=statistics.stdev(d), lower=sum(x < 0 for x in d), n=len(d))
 
 # %% ../nbs/41_metrics.ipynb #475a4c98
 class CleanFIDFeatures(nn.Module):

@@ -14,7 +14,7 @@ try: import fcntl
 except ImportError: fcntl = None       # Windows: no flock (taking over a stale lock is then unguarded)
 
 # %% auto #0
-__all__ = ['one_line', 'atomic_write', 'save_atomic', 'save_json', 'load_checkpoint', 'run_lock', 'save_weights',
+__all__ = ['one_line', 'atomic_write', 'save_atomic', 'save_json', 'load_checkpoint', 'run_lock', 'finished', 'save_weights',
            'weights_format', 'load_weights', 'check_settings', 'lr_at', 'warmup_cosine', 'unwrap', 'train_loop']
 
 # %% ../nbs/01_runs.ipynb #f8e1d66d
@@ -205,6 +205,13 @@ def run_lock(path,                 # the output (a run folder or a file) this pr
         for p in made:                       # deepest first: a command refused before writing leaves no empty folders
             try: p.rmdir()
             except OSError: break
+
+# %% ../nbs/01_runs.ipynb #29c66613
+def finished(records: list[dict],  # the records a resumable run has written so far
+             **fields,             # the cell: field name -> value (e.g. method="DDIM linear", K=5)
+            ) -> bool:
+    "Whether a record with all these field values is already there: a resumed run skips that cell."
+    return any(all(k in r and r[k] == v for k, v in fields.items()) for r in records)
 
 # %% ../nbs/01_runs.ipynb #0d051638
 def save_weights(tensors: dict,   # name -> tensor

@@ -12,8 +12,8 @@ from .schedules import check_grid
 from .parameterization import bcast, denoise
 
 # %% auto #0
-__all__ = ['StepFn', 'ddpm_posterior', 'ddim_noise_scale', 'ddim_step', 'to_model_dtype', 'step_noise', 'check_protocol',
-           'sample_loop', 'check_eta', 'ddim', 'ddpm']
+__all__ = ['StepFn', 'ddpm_posterior', 'ddim_noise_scale', 'ddim_step', 'ddim_weights', 'to_model_dtype', 'step_noise',
+           'check_protocol', 'sample_loop', 'check_eta', 'ddim', 'ddpm']
 
 # %% ../nbs/30_ddim.ipynb #02fda6c4
 def ddpm_posterior(x, z_t, alpha_t, sigma_t, alpha_s, sigma_s) -> tuple[Tensor, Tensor]:
@@ -34,6 +34,14 @@ def ddim_step(x, eps, alpha_s, sigma_s, c, xi=None) -> Tensor:
     s = sigma_s if not torch.as_tensor(c).any() else (sigma_s**2 - c**2).clamp(min=0).sqrt()   # c = 0: σ_s itself, differentiable at σ_s = 0
     z = bcast(alpha_s, x) * x + bcast(s, eps) * eps
     return z if xi is None else z + bcast(c, xi) * xi
+
+# %% ../nbs/30_ddim.ipynb #df7b95f1
+def ddim_weights(alpha_t, sigma_t, alpha_s, sigma_s,  # the schedule at the step's start t and its end s < t
+                 cos=1.0,                             # $\cos\theta$, the noise's angle: 1 is deterministic
+                ) -> tuple[Tensor, Tensor]:
+    "DDIM's step on the state: $z_s = \\mu z_t + \\nu \\hat x$ (+ its noise), as the weights $(\\mu, \\nu)$."
+    mu = sigma_s * cos / sigma_t
+    return mu, alpha_s - alpha_t * mu
 
 # %% ../nbs/30_ddim.ipynb #d2bcc35c
 def to_model_dtype(model,           # a model of the protocol: its floating-point parameters fix the dtype

@@ -10,10 +10,9 @@ from tqdm.auto import tqdm
 from .schedules import check_grid
 from .parameterization import bcast, denoise
 from .sampling import to_model_dtype
-from .ggdm import GGDM, dpmpp_correction
 
 # %% auto #0
-__all__ = ['dpm_solver_pp', 'ggdm_at_dpm_solver_pp', 'dpm_solver_orders', 'dpm_solver', 'heun']
+__all__ = ['dpm_solver_pp', 'dpm_solver_orders', 'dpm_solver', 'heun']
 
 # %% ../nbs/32_solvers.ipynb #8e3cb43d
 def dpm_solver_pp(model,        # a model following the protocol of `fastddss.parameterization`
@@ -45,17 +44,6 @@ def dpm_solver_pp(model,        # a model following the protocol of `fastddss.pa
         if callback is not None: callback(dict(i=i, t=ts[i], s=ts[i + 1], z=z, x0=x0))
         if trajectory: states.append(z)
     return (z, torch.stack(states)) if trajectory else z
-
-# %% ../nbs/32_solvers.ipynb #6fc7e0c7
-def ggdm_at_dpm_solver_pp(params: GGDM,  # a GGDM+PRED(+TIME) sampler on the DDIM backbone: its ν residuals are replaced
-                          schedule,      # the model's schedule
-                         ) -> GGDM:
-    "Make `params` DPM-Solver++(2M) on its times: the ν residuals of the second-order steps (θ and μ stay as they are)."
-    if params.variant not in ("ggdm+pred", "ggdm+pred+time"):
-        raise ValueError(f"DPM-Solver++(2M) weighs two predictions per step: it needs a ggdm+pred variant, not {params.variant!r}")
-    if params.backbone != "ddim": raise ValueError(f"this sampler is already on the {params.backbone!r} backbone: start it at its backbone instead")
-    with torch.no_grad(): params.nu.copy_(dpmpp_correction(params.times(), schedule).to(params.nu) / params.nu_scale)
-    return params
 
 # %% ../nbs/32_solvers.ipynb #ec8e1c0a
 def dpm_solver_orders(nfe: int,           # network evaluations = grid intervals

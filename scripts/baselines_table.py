@@ -9,6 +9,7 @@ from pathlib import Path
 from fastddss.data import save_images
 from fastddss.evaluation import BASELINES, Reference, evaluate, load_results, save_results
 from fastddss.models import load_teacher
+from fastddss.runs import finished
 
 p = argparse.ArgumentParser(); p.add_argument("--device", default="cpu"); p.add_argument("--out", default="results/baselines_mnist.json")
 a = p.parse_args()
@@ -18,7 +19,7 @@ what = ("DDPM/DDIM baselines on the shipped MNIST teacher; FID (MNIST features),
 records = load_results(out)[0] if out.exists() else []
 teacher, ref = load_teacher(), Reference.mnist("eval")
 for sampler, grid, K in [(s, g, K) for s, g in BASELINES for K in (5, 10, 15, 20, 25)] + [("ddim", "linear", 250)]:
-    if any((r["sampler"], r["grid"], r["K"]) == (sampler, grid, K) for r in records): continue
+    if finished(records, sampler=sampler, grid=grid, K=K): continue
     rec, x = evaluate(teacher, sampler, K, ref, grid=grid, n=5000, device=a.device, progress=False, method=f"{sampler.upper()} {grid}")
     records.append(rec)
     save_results(out, records, what=what, how=f"python scripts/baselines_table.py --device {a.device}")

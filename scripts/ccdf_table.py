@@ -13,8 +13,9 @@ import torch
 from fastddss.ccdf import ccdf, data_consistency, inpainting, super_resolution
 from fastddss.data import load_mnist
 from fastddss.evaluation import Reference, evaluate, load_results, save_results
-from fastddss.metrics import load_classifier
+from fastddss.metrics import load_classifier, psnr
 from fastddss.models import ASSETS, load_student, load_teacher
+from fastddss.runs import finished
 from fastddss.schedules import linear_grid
 
 out = Path(sys.argv[1] if len(sys.argv) > 1 else "results/ccdf_mnist.json")
@@ -26,7 +27,6 @@ teacher, ref = load_teacher(), Reference.mnist("eval")
 student1 = load_student(ASSETS / "pd_student_1.safetensors", like=teacher)
 def save():
     save_results(out, records, what=what, how="python scripts/ccdf_table.py", inverse=inverse)
-def done(method, nfe): return any(r["method"] == method and r["nfe"] == nfe for r in records)
 def run(method, nfe, *args, repeats=3, **kw):
     if any(r["method"] == method and r["nfe"] == nfe and (r["repeats"] and len(r["repeats"]) or 1) >= repeats for r in records): return
     rec, _ = evaluate(*args, n=5000, progress=False, keep_samples=False, repeats=repeats, method=method, **kw)
@@ -40,7 +40,6 @@ mu = load_mnist("train")[0].mean(0, keepdim=True)
 clf = load_classifier("eval")
 mask = torch.ones(1, 1, 28, 28); mask[..., 14:, :] = 0
 tasks = {"inpaint lower half": inpainting(mask), "super-resolution 4x": super_resolution(4)}
-def psnr(a, b): return (10 * torch.log10(4 / ((a - b) ** 2).flatten(1).mean(1))).mean().item()
 def score(xr): return dict(psnr=psnr(xr.clamp(-1, 1), x), accuracy=(clf(xr.clamp(-1, 1)).argmax(1) == y_lab).float().mean().item())
 def add(task, method, t0, K, eta, scores):
     row = dict(task=task, method=method, t0=t0, K=K, eta=eta, nfe=K, seeds=len(scores))
@@ -53,13 +52,13 @@ configs = [(1.0, K, eta) for K in (2, 5, 10, 20) for eta in (0.0, 1.0)] + [(t0, 
 with torch.no_grad():
     for task, (A, Ap) in tasks.items():
         y = A(x)
-        if not any(r["task"] == task and r["method"] == "A⁺y" for r in inverse): add(task, "A⁺y", None, 0, None, [score(Ap(y))])
+        if not finished(inverse, task=task, method="A⁺y"): add(task, "A⁺y", None, 0, None, [score(Ap(y))])
         proj = data_consistency(A, Ap, y)
         start = proj(mu.expand_as(x))                                # consistent with y, the training mean elsewhere
-        if not any(r["task"] == task and r["method"] == "mean fill" for r in inverse): add(task, "mean fill", None, 0, None, [score(start)])
+        if not finished(inverse, task=task, method="mean fill"): add(task, "mean fill", None, 0, None, [score(start)])
         for t0, K, eta in configs:
             method = ("from noise" if t0 == 1.0 else f"CCDF t0={t0}") + (" eta=1" if eta else "")
-            if any(r["task"] == task and r["method"] == method and r["K"] == K for r in inverse): continue
+            if finished(inverse, task=task, method=method, K=K): continue
             scores = []
             for seed in range(3):
                 g = torch.Generator().manual_seed(100 + seed)

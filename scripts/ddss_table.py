@@ -1,6 +1,7 @@
 """Collect the DDSS runs of scripts/ddss_runs.sh into results/: their records (results/ddss_mnist.json, each with its run's
 loss history in `provenance`) and the learned samplers (results/ddss/*.safetensors, a few KB each). The learned
-GGDM+PRED+TIME samplers at K = 5 and 10 are also copied to fastddss/assets for the demo.
+GGDM+PRED+TIME sampler at K = 10 is also copied to fastddss/assets (at K = 5 the
+teacher's one shipped sampler is its default, fastddss.defaults).
 Usage: python scripts/ddss_table.py [runs folder, default runs/ddss]"""
 import shutil, sys
 from pathlib import Path
@@ -14,7 +15,7 @@ for d in sorted(root.iterdir()):
     (rec,), doc = load_results(d / "eval.json")
     name = d.name.replace("+", "_")                 # variant_kK, with _lrX when the learning rate is not 5e-3
     targets = [res / "ddss" / f"{name}.safetensors"]
-    if name in ("ggdm_pred_time_k5", "ggdm_pred_time_k10"): targets.append(Path("fastddss/assets") / f"{name}.safetensors")
+    if name == "ggdm_pred_time_k10": targets.append(Path("fastddss/assets") / f"{name}.safetensors")
     for t in targets: atomic_write(t, lambda tmp: shutil.copy(d / "sampler.safetensors", tmp))
     rec["provenance"].update(loss_history=doc.get("losses"), sampler_file=str(targets[0]))
     records.append(rec)

@@ -17,7 +17,8 @@ import argparse, json, subprocess, sys
 from pathlib import Path
 from fastddss.ggdm import load_sampler, save_sampler
 from fastddss.fit import apart
-from fastddss.ld3 import DEFAULTS, load_grid, save_grid
+from fastddss.defaults import DEFAULTS
+from fastddss.ld3 import load_grid, save_grid
 from fastddss.models import ASSETS, fingerprint, load_model
 
 TEACHERS = {"shipped": (None, []), "ddpm_mnist32": (str(ASSETS / "ddpm_mnist32"), []),
@@ -31,7 +32,7 @@ def ship(out: Path, model, K: int, force: bool) -> str:
     dest = DEFAULTS / f"{fp}_k{K}{'.safetensors' if learned else '.json'}"
     other = DEFAULTS / f"{fp}_k{K}{'.json' if learned else '.safetensors'}"
     incumbent = next((r for r in state["records"].values() if r["kind"] == "shipped"), None)
-    if incumbent is not None and best["key"] == incumbent["key"]: return f"the shipped default stays: the fit chose it"
+    if incumbent is not None and best["key"] == incumbent["key"]: return "the shipped default stays: the fit chose it"
     if incumbent is not None and not apart(best, incumbent):      # level with the default: it stays
         return f"the shipped default stays: the fit's choice, {best['key']}, is not apart from it"
     if (dest.exists() or other.exists()) and not force: return f"a default exists for K={K} (--force replaces it)"

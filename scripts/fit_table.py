@@ -12,7 +12,7 @@ import argparse, json
 from pathlib import Path
 from safetensors import safe_open
 from fastddss.fit import apart
-from fastddss.ld3 import DEFAULTS
+from fastddss.defaults import DEFAULTS
 
 def cell(r: dict, on: str = "eval") -> str:
     return "·" if r is None or "error" in r else f"{r[f'{on}_fid']:.2f} ± {r[f'{on}_fid_std']:.2f}"

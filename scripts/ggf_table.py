@@ -9,6 +9,7 @@ import os, sys
 from pathlib import Path
 from fastddss.evaluation import Reference, evaluate, load_results, save_results
 from fastddss.models import load_teacher
+from fastddss.runs import finished
 
 protocol = os.environ.get("PROTOCOL") == "1"
 out = Path(sys.argv[1] if len(sys.argv) > 1 else "results/ggf_protocol_mnist.json" if protocol else "results/ggf_mnist.json")
@@ -33,5 +34,5 @@ for rtol in rtols:
     if protocol: continue
     K = round(mine[0]["nfe"])
     for s in ("ddpm", "ddim"):
-        if not any(r["sampler"] == s and r["K"] == K and r["n"] == n for r in records):
+        if not finished(records, sampler=s, K=K, n=n):
             save(evaluate(teacher, s, K, ref, grid="linear", n=n, progress=False, keep_samples=False, repeats=repeats)[0])

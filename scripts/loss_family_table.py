@@ -14,12 +14,11 @@ Usage: python scripts/loss_family_table.py run     (env KS="5 10 4 6 8", WORKER=
                                                     `cell` names its place; records measured elsewhere keep their method)"""
 import os, subprocess, sys, time
 from pathlib import Path
-import torch
 from fastddss.evaluation import Reference, evaluate, load_results, save_results
 from fastddss.ggdm import GGDM, load_sampler, save_sampler
-from fastddss.ld3 import LD3Student, slack_radius, train_ld3
+from fastddss.defaults import LD3_PAIRS_SEED, LD3_RECIPE, LD3_TEACHER
+from fastddss.ld3 import LD3Student, slack_radius, teacher_pairs, train_ld3
 from fastddss.models import fingerprint, load_teacher
-from fastddss.samplers import SAMPLERS
 from fastddss.schedules import linear_grid
 
 CELLS, RUNS, OUT = Path("results/loss_family"), Path("runs/loss_family"), Path("results/loss_family_mnist.json")
@@ -29,6 +28,8 @@ KID = {"KID x DDIM times": ("time", "ddim"), "KID x DPM-Solver++ times": ("time"
 KNOWN = {"teacher x DDIM times": ("results/ld3_mnist.json", "LD3 DDIM (times)"),
          "teacher x DPM-Solver++ times": ("results/ld3_mnist.json", "LD3 DPM-Solver++(2M) (times)"),
          "KID x GGDM+PRED+TIME": ("results/seed_table_learned_mnist.json", "DDSS GGDM+PRED+TIME (one recipe)")}
+solver, steps = LD3_TEACHER                      # LD3's recipe (notebook 51b): its teacher, pairs and seed
+half = LD3_RECIPE["pairs"] // 2                  # pairs to train, and as many to validate
 BASE = {"DDIM linear": "ddim", "DPM-Solver++(2M) linear": "dpm++"}
 
 def known(cell: str, K: int):
@@ -60,9 +61,14 @@ def kid_cell(teacher, ref, K, cell):
 
 def teacher_full_cell(teacher, ref, K, cell, pairs):
     z, x = pairs
-    st = LD3Student(GGDM(linear_grid(teacher.schedule, K), "ggdm+pred+time"), None, 100, (1, 28, 28), slack_radius((1, 28, 28), K))
-    ck = train_ld3(teacher, st, z[:100], x[:100], z[100:], x[100:], RUNS / f"ld3_ggdm_pred_time_k{K}", iters=300, batch_size=2, progress=False)
-    st.params.info = dict(teacher=fingerprint(teacher), teacher_sampler="dpm linear 30 NFE", pairs="100 train / 100 validation, noise seed 12345", iters=300, batch_size=2, lr=5e-3,
+    st = LD3Student(GGDM(linear_grid(teacher.schedule, K), "ggdm+pred+time"), None, half, (1, 28, 28),
+                    slack_radius((1, 28, 28), K))
+    iters, lr = LD3_RECIPE["iters"], LD3_RECIPE["lr"]
+    ck = train_ld3(teacher, st, z[:half], x[:half], z[half:], x[half:], RUNS / f"ld3_ggdm_pred_time_k{K}", iters=iters,
+                   lr=lr, progress=False)
+    st.params.info = dict(teacher=fingerprint(teacher), teacher_sampler=f"{solver} linear {steps} NFE",
+                          pairs=f"{half} train / {half} validation, noise seed {LD3_PAIRS_SEED}",
+                          iters=iters, batch_size=2, lr=lr,
                           validation=ck["validation"], seconds=round(ck["seconds"], 1))
     CELLS.mkdir(parents=True, exist_ok=True); save_sampler(st.params, CELLS / f"ld3_ggdm_pred_time_k{K}.safetensors")
     return score(teacher, ref, K, st.params, cell, ck["seconds"], dict(sampler_file=str(CELLS / f"ld3_ggdm_pred_time_k{K}.safetensors"), ld3=st.params.info))
@@ -79,8 +85,8 @@ def run():
         if cell.startswith("KID"): rec = kid_cell(teacher, ref, K, cell)
         else:
             if pairs is None:                                   # the pairs of scripts/ld3_table.py
-                z = torch.randn(200, 1, 28, 28, generator=torch.Generator().manual_seed(12345))
-                with torch.no_grad(): pairs = z, SAMPLERS["dpm"](teacher, z, linear_grid(teacher.schedule, 30))
+                pairs = teacher_pairs(teacher, solver, linear_grid(teacher.schedule, steps), 2 * half, (1, 28, 28),
+                                      LD3_PAIRS_SEED, batch_size=2 * half)[:2]     # one batch
             rec = teacher_full_cell(teacher, ref, K, cell, pairs)
         save_results(path, [rec], what=f"the loss x family 2 x 2, cell {cell} at K = {K}", how="python scripts/loss_family_table.py run")
         print(f"{cell:30s} K={K:2d}: FID {rec['fid']:.3f} ± {rec['fid_std']:.3f} (train {rec['train_seconds']:.0f} s, all {time.time() - t0:.0f} s)", flush=True)

@@ -15,12 +15,14 @@ Two `run`s must not share an --out (each rewrites the file with its own records)
 DIR/ggdm_pred_time_kK.safetensors written by `fastddss ddss` (scripts/ddss_recipe_runs.sh copies them to results/ddss_recipe).
 `table` prints the markdown table of the README: per K, the learned sampler, the best learning-free sampler at that NFE, and
 whether the learned one wins with separated intervals (`fastddss.evaluation.separated`)."""
-import argparse, statistics, sys
+import argparse, sys
 from pathlib import Path
 import torch
 from fastddss.evaluation import Reference, evaluate, load_results, save_results, separated, summarize_sets
 from fastddss.ggdm import load_sampler
+from fastddss.metrics import paired
 from fastddss.models import ASSETS, load_model, load_teacher
+from fastddss.runs import finished
 from fastddss.schedules import logsnr_grid
 
 N, REPEATS, KS = 5000, 3, (5, 10, 15, 20, 25)
@@ -53,7 +55,6 @@ def _merge(first: dict, rest: dict) -> dict:
 def run(a):
     out = Path(a.out)
     records = load_results(out)[0] if out.exists() else []
-    done = {(r["method"], r["K"]) for r in records}
     teacher, ref = load_teacher(), Reference.mnist("eval")
     todo = []
     if a.part in ("learned", "all"):
@@ -71,7 +72,7 @@ def run(a):
             if f.exists(): todo.append(("ggdm", None, steps, dict(model=student, params=load_sampler(f, student).eval()),
                                         f"PD student {steps} steps, DDSS GGDM+PRED+TIME", str(f)))
     for s, g, K, hyper, method, source in todo:
-        if (method, K) in done: continue
+        if finished(records, method=method, K=K): continue
         model = hyper.pop("model", teacher)
         grid = logsnr_grid(teacher.schedule, K, t_max=0.9946).tolist() if g == "logsnr T=0.9946" else g
         first = _first_set(source, N)               # a learned sampler's `fastddss ddss --eval-n 5000` record is set 0: not sampled twice
@@ -85,15 +86,14 @@ def run(a):
             print(f"{method} K={K}: {e}", file=sys.stderr); continue
         if first is not None: rec = _merge(first, rec)
         if g is not None: rec["grid"] = g
-        records.append(rec); done.add((method, K))
+        records.append(rec)
         print(f"{method:36s} K={K:2d} NFE={rec['nfe']:2d}: FID {rec['fid']:.3f} ± {rec['fid_std']:.3f} ({rec['seconds']:.0f} s)", flush=True)
         save_results(out, records, what=WHAT, how="python scripts/seed_table.py run --part all")
 
-def paired(a: dict, b: dict) -> str:
-    "FID of `a` minus FID of `b` set by set (the same noise in both), mean ± sd: a sharper comparison than the two intervals."
-    sa, sb = {s["seed"]: s["fid"] for s in a["repeats"]}, {s["seed"]: s["fid"] for s in b["repeats"]}
-    d = [sa[k] - sb[k] for k in sa if k in sb]
-    return f"{statistics.mean(d):+.3f} ± {statistics.stdev(d):.3f} ({sum(x < 0 for x in d)} of {len(d)} sets lower)" if len(d) >= 2 else "·"
+def paired_cell(a: dict, b: dict) -> str:
+    "FID of `a` minus FID of `b` set by set (`fastddss.metrics.paired`), mean ± sd: sharper than the two intervals."
+    p = paired(a, b)
+    return "·" if p is None else f"{p['mean']:+.3f} ± {p['std']:.3f} ({p['lower']} of {p['n']} sets lower)"
 
 def table(a):
     records = [r for f in [a.out, *a.more] if Path(f).exists() for r in load_results(f)[0]]
@@ -114,7 +114,8 @@ def table(a):
         best_cell = f"{best['method']} {cell(best)}" if best else "·"
         old = [r for r in earlier if r["K"] == K and r["model"] == "shipped teacher"]
         print(f"| {K} | {cell(learned[0]) if learned else '·'} | {best_cell} | {verdict} | "
-              f"{paired(learned[0], best) if learned and best else '·'} | {others} |" + (f" {cell(old[0]) if old else '·'} |" if earlier else ""))
+              f"{paired_cell(learned[0], best) if learned and best else '·'} | {others} |"
+              + (f" {cell(old[0]) if old else '·'} |" if earlier else ""))
     students = [r for r in records if r["model"] != "shipped teacher"]
     if not students: return
     print("\n| PD student | its DDIM | DDSS GGDM+PRED+TIME learned for it | learned wins (intervals apart)? | learned − DDIM, same noise |"
@@ -125,7 +126,8 @@ def table(a):
         if not own: continue
         verdict = "·" if not new else ("**yes**" if separated(new[0], own[0]) else "no: it loses" if separated(own[0], new[0]) else "tie (intervals overlap)")
         old = [r for r in earlier if r["K"] == N and r["model"] != "shipped teacher" and r["sampler"] == "ggdm"]
-        print(f"| {N} steps | {cell(own[0])} | {cell(new[0]) if new else '·'} | {verdict} | {paired(new[0], own[0]) if new else '·'} |"
+        pc = paired_cell(new[0], own[0]) if new else "·"
+        print(f"| {N} steps | {cell(own[0])} | {cell(new[0]) if new else '·'} | {verdict} | {pc} |"
               + (f" {cell(old[0]) if old else '·'} |" if earlier else ""))
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ import json, sys
 from pathlib import Path
 from fastddss.evaluation import load_results
 from fastddss.ggdm import load_sampler, save_sampler
-from fastddss.ld3 import DEFAULTS, grid_sampler
+from fastddss.defaults import DEFAULTS
+from fastddss.ld3 import grid_sampler
 from fastddss.models import fingerprint, load_teacher
 
 KS = range(4, 11)

@@ -11,6 +11,7 @@ from pathlib import Path
 from fastddss.evaluation import Reference, evaluate, load_results, save_results
 from fastddss.schedules import logsnr_grid
 from fastddss.models import load_teacher
+from fastddss.runs import finished
 
 out = Path(sys.argv[1] if len(sys.argv) > 1 else "results/solvers_mnist.json")
 runs = ([("dpm++", g, K) for g in ("linear", "logsnr") for K in (5, 10, 20)] + [("heun", "karras", K) for K in (3, 5, 10)]
@@ -23,7 +24,7 @@ what = ("Learning-free solvers with the shipped teacher (scripts/solvers_table.p
 records = load_results(out)[0] if out.exists() else []
 teacher, ref = load_teacher(), Reference.mnist("eval")
 for s, g, K in runs:
-    if any((r["sampler"], r["grid"], r["K"]) == (s, g, K) for r in records): continue
+    if finished(records, sampler=s, grid=g, K=K): continue
     grid = logsnr_grid(teacher.schedule, K, t_max=0.9946).tolist() if g == "logsnr T=0.9946" else g
     rec, _ = evaluate(teacher, s, K, ref, grid=grid, n=5000, progress=False, method=f"{names[s]} {g}")
     rec["grid"] = g

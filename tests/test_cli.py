@@ -147,7 +147,7 @@ def test_ld3_distance_reaches_training(tmp_path, monkeypatch):
 
 def test_shipped_grid_default_is_that_solver_on_its_grid(tmp_path, monkeypatch, capsys):
     "A default that is a learning-free solver's grid file samples as `--grid FILE`, and says which; --sampler overrides."
-    import fastddss.cli as cli
+    import fastddss.cli.sample as cli
     from fastddss.ld3 import save_grid
     f = save_grid(tmp_path / "k6.json", "dpm", GRIDS["linear"](load_teacher().schedule, 6), {},
                   dict(method="DPM-Solver-3 linear"))
@@ -161,7 +161,7 @@ def test_shipped_grid_default_is_that_solver_on_its_grid(tmp_path, monkeypatch, 
 
 def test_shipped_default_only_when_nothing_is_chosen(tmp_path, monkeypatch):
     "With no --sampler the model's shipped learned sampler at --steps is used; --sampler ddim is DDIM; a distilled student gets none."
-    import fastddss.cli as cli
+    import fastddss.cli.sample as cli
     from fastddss.ggdm import GGDM
     shipped = GGDM(linear_grid(load_teacher().schedule, 3), "ggdm", info=dict(method="a test default")).eval()
     with torch.no_grad(): shipped.nu.add_(0.5 * torch.eye(3, dtype=torch.float64))   # far from DDIM: its samples are told apart

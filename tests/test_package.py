@@ -50,15 +50,35 @@ def _homes() -> dict:
             if (s := "".join(c["source"])).startswith("#| default_exp "): homes[s.split()[2]] = nb.name
     return homes
 
+def _home_of(name: str, homes: dict) -> str | None:
+    "The exported module a dotted `fastddss.` name refers to (a package means its `__init__`)."
+    if name in homes: return name
+    if f"{name}.__init__" in homes: return f"{name}.__init__"
+    return None
+
 def layering_violations(homes: dict, sources: dict) -> list[str]:
     "Every `fastddss.x` a notebook uses must be exported by a notebook with a smaller or equal number."
     import re
     bad = []
     for nb, text in sources.items():
-        for mod in sorted(set(re.findall(r"(?:from|import) fastddss\.(\w+)", text))):
-            if mod not in homes: bad.append(f"{nb} uses fastddss.{mod}, which no notebook exports")
-            elif homes[mod] > nb: bad.append(f"{nb} uses fastddss.{mod}, exported by the later {homes[mod]}")
+        for name in sorted(set(re.findall(r"(?:from|import) fastddss\.([\w.]+)", text))):
+            mod = _home_of(name, homes)
+            if mod is None: bad.append(f"{nb} uses fastddss.{name}, which no notebook exports")
+            elif homes[mod] > nb: bad.append(f"{nb} uses fastddss.{name}, exported by the later {homes[mod]}")
     return bad
+
+def _relative_imports(f: Path) -> set[str]:
+    "The modules an exported file imports relatively, as dotted names under fastddss."
+    import re
+    pkg = f.parent.relative_to(ROOT / "fastddss").parts
+    out = set()
+    for dots, name, what in re.findall(r"^from (\.+)([\w.]*) import ([\w, ]+)", f.read_text(), re.M):
+        base = pkg[:len(pkg) - (len(dots) - 1)]
+        if name: out.add(".".join((*base, name)))
+        else:   # `from . import a, b`: the names that are modules
+            cands = [(*base, w.strip()) for w in what.split(",")]
+            out.update(".".join(c) for c in cands if (ROOT / "fastddss" / Path(*c)).with_suffix(".py").exists())
+    return out
 
 def test_notebooks_use_only_earlier_notebooks():
     "The nbs/ listing is the reading order: each notebook (and the module it exports) builds on earlier ones only."
@@ -68,11 +88,14 @@ def test_notebooks_use_only_earlier_notebooks():
     assert layering_violations(homes, sources) == []
     # the check can fail: the schedules notebook importing the evaluation module is caught
     assert layering_violations(homes, {homes["schedules"]: "from fastddss.evaluation import evaluate"})
-    for f in (ROOT / "fastddss").glob("*.py"):     # the exported modules, relative imports included
-        if f.stem.startswith("_"): continue
-        import re
-        for mod in set(re.findall(r"^from \.(\w+) import", f.read_text(), re.M)):
-            assert homes[mod] <= homes[f.stem], f"fastddss/{f.name} imports .{mod}, exported by the later {homes[mod]}"
+    assert layering_violations(homes, {homes["schedules"]: "import fastddss.cli.core"})
+    for f in (ROOT / "fastddss").rglob("*.py"):     # the exported modules, relative imports included
+        if f.name.startswith("_") and f.name not in ("__init__.py", "__main__.py"): continue
+        me = ".".join(f.relative_to(ROOT / "fastddss").with_suffix("").parts)
+        if me not in homes: continue
+        for name in _relative_imports(f):
+            mod = _home_of(name, homes)
+            assert mod is not None and homes[mod] <= homes[me], f"{f.relative_to(ROOT)} imports {name}, from {homes.get(mod)}"
 
 def test_infrastructure_has_one_home():
     "Checkpoints are read in one place, and every file is replaced atomically in one place."

@@ -4,10 +4,11 @@ import hashlib, json, os, socket, struct, subprocess, sys, zlib
 from pathlib import Path
 import numpy as np, pytest, torch
 from fastddss.cli import console
+from fastddss.defaults import DEFAULTS
 from fastddss.models import ASSETS
 
 TEACHER, STUDENT4 = ASSETS / "teacher_mnist.safetensors", ASSETS / "pd_student_4.safetensors"
-GGDM5 = ASSETS / "ggdm_pred_time_k5.safetensors"
+GGDM5 = DEFAULTS / "068e1f865898ac61_k5.safetensors"   # the shipped teacher's default sampler at K = 5
 
 @pytest.fixture
 def place(tmp_path, monkeypatch):
@@ -136,7 +137,6 @@ ROWS = [  # (argv, what the one line must say)
     (["ddss", "--backoff", "0", "--out", "d"], "argument --backoff: must be a finite number > 0, got 0"),
     (["ddss", "--steps", "2", "--iters", "3", "--warmup", "5", "--out", "d"], "warmup=5 leaves no iteration after the warm-up: pass warmup < iters=3"),
     (["ddss", "--model", str(STUDENT4), "--steps", "5", "--out", "d"], "distilled to sample with DDIM in 4 step(s) on the linear grid, where DDSS would start; --steps 5"),
-    (["ddss", "--variant", "ggdm", "--start", "dpm++", "--out", "d"], "DPM-Solver++(2M) weighs two predictions per step: it needs a ggdm+pred variant"),
     (["eval", "--repeats", "0", "--out", "e.json"], "argument --repeats: must be at least 1"),
     (["eval", "--repeats", "1000", "--out", "e.json"], "argument --repeats: must be at most 100"),
     # issue 30, 3: --resume only on a folder this tool made; a folder in use is said to be in use
@@ -269,7 +269,7 @@ def test_a_planted_pickle_runs_no_code(tmp_path, monkeypatch, capsys, argv, plan
     Path(planted).parent.mkdir(parents=True)
     torch.save({"step": 1, "payload": Payload(tmp_path / "code_ran")}, planted)
     Path("run/run.json").write_text(json.dumps(dict(command=argv[0])))    # planted as a run of this command, settings
-    monkeypatch.setattr(fastddss.cli, "check_settings", lambda *a: None)  # matching (as a copied run.json's would)
+    monkeypatch.setattr(fastddss.cli.core, "check_settings", lambda *a: None)  # matching (as a copied run.json's would)
     line = refused(argv, capsys)
     assert planted.split("/")[-1] in line, line
     assert not (tmp_path / "code_ran").exists()
@@ -283,8 +283,8 @@ def test_the_demo_runs_no_code_from_its_folder(tmp_path):
 
 def test_diverged_samples_are_said_and_not_written(place, capsys, monkeypatch):
     "Samples far outside the data's [-1, 1] (here: the bound lowered so that any sample is) stop the command; nothing is written."
-    import fastddss.cli
-    monkeypatch.setattr(fastddss.cli, "DIVERGED", 1e-3)
+    import fastddss.cli, fastddss.grids
+    monkeypatch.setattr(fastddss.grids, "DIVERGED", 1e-3)
     before = snapshot(place)
     for out in ("x.png", "x.pt", "pngs"):
         assert "the samples diverged: values up to" in refused(["sample", "-n", "3", "--steps", "1", "--out", out], capsys)
@@ -306,11 +306,11 @@ def test_a_ddss_run_that_blows_up_keeps_its_last_good_sampler(place, capsys, mon
     "An update that goes non-finite (simulated after 2 good ones) stops with one line, the last good sampler written."
     import fastddss.cli
     from fastddss.ggdm import load_sampler
-    real = fastddss.cli.train_ddss
+    real = fastddss.cli.learn.train_ddss
     def blows_up(*args, **kw):
         real(*args, **{**kw, "iters": 2})
         raise FloatingPointError("DDSS iteration 2: the loss is nan. The update was not taken")
-    monkeypatch.setattr(fastddss.cli, "train_ddss", blows_up)
+    monkeypatch.setattr(fastddss.cli.learn, "train_ddss", blows_up)
     line = refused(["ddss", "--steps", "2", "--iters", "5", "--batch-size", "4", "--real-batch", "8", "--out", "blown", "--quiet"], capsys)
     assert "the loss is nan" in line and "the last good sampler (iteration 2) is in blown/sampler.safetensors" in line, line
     assert load_sampler("blown/sampler.safetensors").info["iters"] == 2
@@ -348,7 +348,7 @@ def test_compare_writes_nothing_when_the_plot_fails(place, capsys, monkeypatch):
                seconds=1.0, device="cpu", train_seconds=0.0, provenance={})
     save_results("results/r.json", [Result(**rec)], what="w", how="h")
     def broken(*a, **k): raise ValueError("Data cannot be log-scaled")
-    monkeypatch.setattr(fastddss.cli, "plot_fid_vs_nfe", broken)
+    monkeypatch.setattr(fastddss.cli.compare, "plot_fid_vs_nfe", broken)
     before = snapshot(place)
     assert "cannot be log-scaled" in refused(["compare", "--results", "results", "--out", "c.md", "--plot", "c.png"], capsys)
     assert snapshot(place) == before
@@ -416,13 +416,13 @@ def test_a_full_disk_is_named_and_leaves_no_run_folder(place, capsys, monkeypatc
     def full(obj, path):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(fastddss.cli, "save_json", full)
+    monkeypatch.setattr(fastddss.cli.core, "save_json", full)
     before = snapshot(place)
     line = refused(["redi", "--steps", "2", "--kb-size", "2", "--kb-steps", "0,1", "--jumps", "0:1:1", "--eval-n", "0",
                     "--out", "r", "--quiet"], capsys)
     assert "the disk is full (no space left on device) writing r: free some space" in line, line
     def no_room(path, write, **kw): raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(fastddss.cli, "atomic_write", no_room)
+    monkeypatch.setattr(fastddss.cli.sample, "atomic_write", no_room)
     line = refused(["sample", "-n", "2", "--steps", "1", "--out", "pngs"], capsys)
     assert "the disk is full (no space left on device) writing pngs" in line, line
     assert snapshot(place) == before

@@ -6,6 +6,7 @@ from torch import nn
 import fastddss.ddss
 from fastddss.ddss import ddss_loss, sampler_from_checkpoint, train_ddss
 from fastddss.ggdm import GGDM, GGDM_FORMAT, ggdm, load_sampler, save_sampler, softmax_times
+from fastddss.defaults import DEFAULTS
 from fastddss.models import ASSETS
 from fastddss.parameterization import GaussianMixtureModel
 from fastddss.runs import load_checkpoint, save_atomic, save_weights
@@ -135,7 +136,7 @@ def test_load_sampler_refuses_the_shipped_teacher_and_a_missing_file(files):
 def test_load_sampler_still_loads_samplers(files):
     g = load_sampler(files / "ok.safetensors")
     assert g.variant == "ggdm+pred+time" and g.K == 5 and g.info == {"grid": "linear"}
-    shipped = load_sampler(ASSETS / "ggdm_pred_time_k5.safetensors")
+    shipped = load_sampler(DEFAULTS / "068e1f865898ac61_k5.safetensors")   # the shipped teacher's default at K = 5
     assert shipped.K == 5 and torch.isfinite(shipped.times()).all()
 
 # ---------------------------------------------------------------- 3. train_ddss checks its settings first
@@ -268,7 +269,7 @@ def cli(argv, capsys) -> str | None:
 
 def assert_samples_within_limit(sampler_args, tmp_path, capsys):
     "`fastddss sample` with the written sampler or grid: 64 finite samples within the command line's divergence limit."
-    from fastddss.cli import DIVERGED
+    from fastddss.grids import DIVERGED
     out = tmp_path / "check.pt"
     assert cli(["sample", *sampler_args, "-n", "64", "--out", out], capsys) is None
     x = torch.load(out)

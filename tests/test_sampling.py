@@ -98,15 +98,16 @@ def test_learned_ggdm_noise_is_seeded(model):
     assert torch.equal(run(1), run(1)) and not torch.allclose(run(1), run(2))
 
 def test_shipped_sampler_loads_for_the_shipped_teacher():
-    "The learned K=5 sampler shipped for the demo loads without a teacher-mismatch warning and runs in 5 NFE."
+    "The teacher's default K=5 sampler loads without a teacher-mismatch warning and runs in 5 NFE."
     import warnings
     from fastddss.models import CountingModel
-    from fastddss.ggdm import ggdm, load_sampler
-    from fastddss.models import ASSETS, load_teacher
+    from fastddss.defaults import default_sampler
+    from fastddss.ggdm import ggdm
+    from fastddss.models import load_teacher
     teacher = load_teacher()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        params = load_sampler(ASSETS / "ggdm_pred_time_k5.safetensors", teacher)
+        params = default_sampler(teacher, 5)
     counter = CountingModel(teacher)
     with torch.no_grad(): x = ggdm(counter, torch.randn(2, 1, 28, 28), params=params, generator=torch.Generator().manual_seed(0))
     assert counter.calls == 5 and x.shape == (2, 1, 28, 28) and torch.isfinite(x).all()
