@@ -14,10 +14,9 @@ for d in sorted(root.iterdir()):
     if not (d / "eval.json").exists(): print(f"skipping {d}: not finished"); continue
     (rec,), doc = load_results(d / "eval.json")
     name = d.name.replace("+", "_")                 # variant_kK, with _lrX when the learning rate is not 5e-3
-    targets = [res / "ddss" / f"{name}.safetensors"]
-    if name == "ggdm_pred_time_k10": targets.append(Path("fastddss/assets") / f"{name}.safetensors")
-    for t in targets: atomic_write(t, lambda tmp: shutil.copy(d / "sampler.safetensors", tmp))
-    rec["provenance"].update(loss_history=doc.get("losses"), sampler_file=str(targets[0]))
+    target = res / "ddss" / f"{name}.safetensors"
+    atomic_write(target, lambda tmp: shutil.copy(d / "sampler.safetensors", tmp))
+    rec["provenance"].update(loss_history=doc.get("losses"), sampler_file=str(target))
     records.append(rec)
     print(f"{rec['method']:36s} K={rec['K']:2d}: FID {rec['fid']:.2f}  KID×1e3 {rec['kid_x1e3']:.0f}  IS {rec['inception_score']:.2f}"
           f"  ({rec['train_seconds']:.0f} s of DDSS)")

@@ -31,7 +31,7 @@ def test_help_lists_the_registry(capsys):
     (["--sampler", "dpm++", "--order", "3"], "order=3 for sampler 'dpm++': expected one of 1, 2"),   # --order is shared; each sampler checks its own
     (["--sampler", "dpm", "--order", "4"], "argument --order: invalid choice: 4"),
     (["--sampler", "ddim", "--solver-type", "heun"], "solver_type does not apply to sampler 'ddim'"),
-    (["--ggdm", str(ASSETS / "ggdm_pred_time_k5.safetensors"), "--grid", "linear"], "--grid cannot go with --ggdm"),
+    (["--ggdm", str(ASSETS / "defaults" / "068e1f865898ac61_k5.safetensors"), "--grid", "linear"], "--grid cannot go with --ggdm"),
     (["--sampler", "ggdm"], "unknown sampler 'ggdm'"),
     (["--sampler", "ggf", "--grid", "linear"], "--sampler ggf chooses its own steps per sample: leave out --steps, --grid"),
     (["--sampler", "ggf", "--rtol", "-1"], "rtol=-1.0 for sampler 'ggf' is out of range"),

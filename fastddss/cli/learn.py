@@ -261,8 +261,9 @@ def _ld3_run(a, out: Path):
                                    conditions, device=a.device)
         sampler = GGDM(grid0, a.variant or "ggdm+pred+time",
                        backbone=a.backbone or "ddim") if a.sampler == "ggdm" else a.sampler
-        student = LD3Student(sampler, None if a.sampler == "ggdm" else grid0, n, shape, slack_radius(shape, a.steps,
-                                                                                                     a.gamma)).to(a.device)
+        student = LD3Student(
+            sampler, None if a.sampler == "ggdm" else grid0, n, shape, slack_radius(shape, a.steps, a.gamma)
+        ).to(a.device)
     ck = train_ld3(model, student, z[:n], x[:n], z[n:], x[n:], out, iters=a.iters, batch_size=a.batch_size, lr=a.lr,
                    seed=a.seed,
                    time_limit=a.time_limit, distance=distance, progress=not a.quiet,
